@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/** The api owns the `api` schema; no other app reads these tables. */
+export const apiSchema = pgSchema('api');
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const priority = apiSchema.enum('priority', ['none', 'low', 'medium', 'high']);
+export const taskStatus = apiSchema.enum('task_status', ['open', 'completed']);
+
+export const users = apiSchema.table(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    displayName: text('display_name').notNull(),
+    timezone: text('timezone').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email)],
+);
+
+export const apiTokens = apiSchema.table(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** sha256 of the token; the token itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull(),
+    /** First characters of the token so a user can tell tokens apart. */
+    prefix: text('prefix').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at'),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
+);
+
+export const tasks = apiSchema.table(
+  'tasks',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    priority: priority('priority').notNull().default('none'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    dueAt: ts('due_at'),
+    timezone: text('timezone').notNull(),
+    reminders: integer('reminders').array().notNull().default(sql`'{}'::integer[]`),
+    recurrence: text('recurrence'),
+    status: taskStatus('status').notNull().default('open'),
+    completedAt: ts('completed_at'),
+    /** First task of a recurring series (itself for the first one); null when not recurring. */
+    seriesId: uuid('series_id'),
+    /** The occurrence this one was created from. */
+    parentId: uuid('parent_id'),
+    /** Event that created this occurrence: a redelivered completion finds it and creates nothing. */
+    sourceEventId: uuid('source_event_id'),
+    version: integer('version').notNull().default(1),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    search: tsvector('search').generatedAlwaysAs(
+      sql`to_tsvector('simple'::regconfig, title || ' ' || description || ' ' || api.immutable_array_to_string(tags, ' '))`,
+    ),
+  },
+  (t) => [
+    index('tasks_user_created_idx').on(t.userId, t.createdAt, t.id),
+    index('tasks_user_due_idx').on(t.userId, t.dueAt),
+    index('tasks_user_status_idx').on(t.userId, t.status),
+    index('tasks_series_idx').on(t.seriesId),
+    index('tasks_search_idx').using('gin', t.search),
+    index('tasks_tags_idx').using('gin', t.tags),
+    uniqueIndex('tasks_source_event_key').on(t.sourceEventId),
+  ],
+);
+
+export const idempotencyKeys = apiSchema.table(
+  'idempotency_keys',
+  {
+    /** `user:<id>` for authenticated calls, `anon` for register/login. */
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** Null while the first request is still running. */
+    status: integer('status'),
+    body: text('body'),
+    contentType: text('content_type'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
+);
+
+/** Transactional outbox: written in the same transaction as the change it describes. */
+export const outbox = apiSchema.table(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    eventId: uuid('event_id').notNull(),
+    topic: text('topic').notNull(),
+    partitionKey: text('partition_key').notNull(),
+    eventType: text('event_type').notNull(),
+    envelope: jsonb('envelope').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    publishedAt: ts('published_at'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    uniqueIndex('outbox_event_key').on(t.eventId, t.topic),
+    index('outbox_pending_idx').on(t.id).where(sql`published_at is null`),
+    index('outbox_published_idx').on(t.publishedAt).where(sql`published_at is not null`),
+  ],
+);
+
+/** Leader lease of the relay: exactly one instance drains the outbox at a time. */
+export const relayLease = apiSchema.table('relay_lease', {
+  name: text('name').primaryKey(),
+  owner: text('owner').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+});
+
+export type UserRow = typeof users.$inferSelect;
+export type TaskRow = typeof tasks.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;

@@ -1,0 +1,115 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+
+/** The query builder every app uses; the same type whether Postgres or PGlite is underneath. */
+export type Db = PgDatabase<PgQueryResultHKT>;
+/** A transaction handle; functions that must run inside the caller's transaction take this. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Either: for functions that work in or out of a transaction. */
+export type Executor = Db | Tx;
+
+export interface DbHandle {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** Cheap round trip for readiness probes. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** Connections in use / open, for the pool gauge (PGlite has exactly one). */
+  poolStats(): { open: number; max: number };
+  migrate(opts: MigrateOptions): Promise<void>;
+}
+
+export interface MigrateOptions {
+  /** Folder of drizzle-kit generated SQL migrations. */
+  migrationsFolder: string;
+  /** Postgres schema holding this app's migration journal (each app owns one schema). */
+  migrationsSchema: string;
+}
+
+export interface CreateDbOptions {
+  /** postgres:// URL; when absent an embedded PGlite database is used. */
+  url?: string;
+  /** PGlite data directory (`memory://` for a throwaway in-memory database). */
+  dataDir?: string;
+  /** Pool size for postgres.js. */
+  max?: number;
+  /** Shared PGlite instance: `bun dev` runs every app in one process against one embedded database. */
+  pglite?: PGlite;
+}
+
+/**
+ * Opens the database: postgres.js when a URL is given, embedded PGlite otherwise.
+ *
+ * @example
+ * const handle = await createDb({ url: process.env.DATABASE_URL, dataDir: '.data/pglite' })
+ * await handle.migrate({ migrationsFolder: './drizzle', migrationsSchema: 'api' })
+ */
+export async function createDb({ url, dataDir = '.data/pglite', max = 10, pglite }: CreateDbOptions = {}): Promise<DbHandle> {
+  if (url) {
+    const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'tasktide' } });
+    const db = drizzlePostgres(client) as unknown as Db;
+    return {
+      db,
+      kind: 'postgres',
+      ping: async () => {
+        await client`select 1`;
+      },
+      close: () => client.end({ timeout: 5 }),
+      poolStats: () => ({ open: (client as unknown as { connections?: number }).connections ?? 0, max }),
+      migrate: async ({ migrationsFolder, migrationsSchema }) => {
+        await client.unsafe(`create schema if not exists "${migrationsSchema}"`);
+        await migratePostgres(drizzlePostgres(client), { migrationsFolder, migrationsSchema, migrationsTable: 'migrations' });
+      },
+    };
+  }
+  const owned = !pglite;
+  if (!pglite) {
+    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+    pglite = new PGlite(dataDir);
+  }
+  const client = pglite;
+  await client.waitReady;
+  const db = drizzlePglite(client) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: async () => {
+      if (owned) await client.close();
+    },
+    poolStats: () => ({ open: 1, max: 1 }),
+    migrate: async ({ migrationsFolder, migrationsSchema }) => {
+      await client.exec(`create schema if not exists "${migrationsSchema}"`);
+      await migratePglite(drizzlePglite(client), { migrationsFolder, migrationsSchema, migrationsTable: 'migrations' });
+    },
+  };
+}
+
+/** Rows of a raw `db.execute()` result, whichever driver produced it. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** The Postgres error code of a (possibly drizzle-wrapped) driver error, e.g. `23505`. */
+export function pgErrorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export const UNIQUE_VIOLATION = '23505';
+export { sql };

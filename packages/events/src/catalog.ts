@@ -1,0 +1,137 @@
+import { t } from 'elysia';
+import { DateTime, envelopeSchema, type Topic, topics, Uuid } from './envelope.ts';
+
+const Priority = t.Union([t.Literal('none'), t.Literal('low'), t.Literal('medium'), t.Literal('high')]);
+const Nullable = <T extends Parameters<typeof t.Union>[0][number]>(s: T) => t.Union([s, t.Null()]);
+
+/** A task as events carry it: enough for every consumer to act without calling back. */
+export const TaskSnapshot = t.Object({
+  task_id: Uuid,
+  title: t.String(),
+  description: t.String(),
+  priority: Priority,
+  tags: t.Array(t.String()),
+  due_at: Nullable(DateTime),
+  timezone: t.String(),
+  reminders: t.Array(t.Integer()),
+  recurrence: Nullable(t.String()),
+  status: t.Union([t.Literal('open'), t.Literal('completed')]),
+  completed_at: Nullable(DateTime),
+  series_id: Nullable(Uuid),
+  parent_id: Nullable(Uuid),
+  version: t.Integer(),
+});
+
+/**
+ * Every event type and version ever published. Evolution is additive: add optional fields, or add a
+ * new version beside the old one — never change or remove a published schema (the compatibility
+ * test compares against `schemas.lock.json`).
+ */
+export const catalog = {
+  'task.created': { 1: envelopeSchema('task.created', 1, TaskSnapshot) },
+  'task.updated': {
+    1: envelopeSchema(
+      'task.updated',
+      1,
+      t.Object({
+        task_id: Uuid,
+        version: t.Integer(),
+        /** New values of the fields that changed, keyed by field name. */
+        changes: t.Record(t.String(), t.Unknown()),
+        task: TaskSnapshot,
+      }),
+    ),
+  },
+  'task.completed': {
+    1: envelopeSchema(
+      'task.completed',
+      1,
+      t.Object({ task_id: Uuid, completed_at: DateTime, version: t.Integer(), task: TaskSnapshot }),
+    ),
+  },
+  'task.deleted': {
+    1: envelopeSchema(
+      'task.deleted',
+      1,
+      t.Object({
+        task_id: Uuid,
+        scope: t.Union([t.Literal('occurrence'), t.Literal('series')]),
+        series_id: Nullable(Uuid),
+      }),
+    ),
+  },
+  'task.recurrence': {
+    1: envelopeSchema(
+      'task.recurrence',
+      1,
+      t.Object({
+        parent_task_id: Uuid,
+        task_id: Uuid,
+        series_id: Uuid,
+        recurrence_rule: t.String(),
+        due_at: DateTime,
+      }),
+    ),
+  },
+  'reminder.scheduled': {
+    1: envelopeSchema(
+      'reminder.scheduled',
+      1,
+      t.Object({ task_id: Uuid, reminder_time: DateTime, offset_minutes: t.Integer(), job_name: t.String() }),
+    ),
+  },
+  'reminder.due': {
+    1: envelopeSchema(
+      'reminder.due',
+      1,
+      t.Object({
+        task_id: Uuid,
+        reminder_time: DateTime,
+        offset_minutes: t.Integer(),
+        due_at: DateTime,
+        title: t.String(),
+        fired_at: DateTime,
+        late: t.Boolean(),
+      }),
+    ),
+  },
+  'notification.created': {
+    1: envelopeSchema(
+      'notification.created',
+      1,
+      t.Object({
+        notification_id: Uuid,
+        task_id: Nullable(Uuid),
+        kind: t.String(),
+        title: t.String(),
+        body: t.String(),
+      }),
+    ),
+  },
+} as const;
+
+export type Catalog = typeof catalog;
+export type EventType = keyof Catalog;
+/** Newest version number of each event type: what producers write. */
+export const currentVersion = {
+  'task.created': 1,
+  'task.updated': 1,
+  'task.completed': 1,
+  'task.deleted': 1,
+  'task.recurrence': 1,
+  'reminder.scheduled': 1,
+  'reminder.due': 1,
+  'notification.created': 1,
+} as const satisfies { [K in EventType]: keyof Catalog[K] };
+
+/** The topic each event type is published on (task changes also go to task-updates for realtime). */
+export const topicOf: Record<EventType, Topic> = {
+  'task.created': topics.taskEvents,
+  'task.updated': topics.taskEvents,
+  'task.completed': topics.taskEvents,
+  'task.deleted': topics.taskEvents,
+  'task.recurrence': topics.taskEvents,
+  'reminder.scheduled': topics.reminders,
+  'reminder.due': topics.reminders,
+  'notification.created': topics.taskUpdates,
+};

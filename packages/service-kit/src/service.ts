@@ -1,0 +1,110 @@
+import { Elysia, ValidationError } from 'elysia';
+import { AppError, type FieldError, problem, problemResponse } from './errors.ts';
+import { healthRoutes, type ReadinessCheck } from './health.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+import { continueTrace, formatTraceparent, requestIdFrom, type TraceContext } from './trace.ts';
+
+export interface RequestContext {
+  requestId: string;
+  trace: TraceContext;
+  log: Logger;
+  startedAt: number;
+  status?: number;
+}
+
+// Keyed by the Request so the context exists even when parsing fails before `derive` runs.
+const contexts = new WeakMap<Request, RequestContext>();
+
+export function requestContext(request: Request): RequestContext | undefined {
+  return contexts.get(request);
+}
+
+function validationErrors(error: ValidationError): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const e of error.all) {
+    const field = ('path' in e && e.path) || '/';
+    if (seen.has(field)) continue;
+    seen.add(field);
+    out.push({ field, message: ('summary' in e && e.summary) || e.message });
+  }
+  return out;
+}
+
+export interface ServiceOptions {
+  name: string;
+  logger: Logger;
+  metrics: Metrics;
+  readiness?: Record<string, ReadinessCheck>;
+}
+
+/**
+ * The root of every tasktide HTTP service: request id + traceparent, JSON access logs, RED
+ * metrics by route template, one problem+json error handler, `/healthz`, `/readyz`, `/metrics`.
+ * Feature controllers are `.use()`d after it so its hooks cover them.
+ */
+export function createService({ name, logger, metrics, readiness = {} }: ServiceOptions) {
+  return new Elysia({ name: `service:${name}` })
+    .onRequest(({ request, set }) => {
+      const requestId = requestIdFrom(request.headers.get('x-request-id'));
+      const trace = continueTrace(request.headers.get('traceparent'));
+      const log = logger.child({ request_id: requestId, trace_id: trace.traceId });
+      contexts.set(request, { requestId, trace, log, startedAt: performance.now() });
+      set.headers['x-request-id'] = requestId;
+      set.headers.traceparent = formatTraceparent(trace);
+    })
+    .derive({ as: 'global' }, ({ request }) => {
+      const ctx = contexts.get(request) as RequestContext;
+      return { requestId: ctx.requestId, trace: ctx.trace, log: ctx.log };
+    })
+    .onError({ as: 'global' }, ({ code, error, request, path }) => {
+      const ctx = contexts.get(request);
+      const base = { instance: path, requestId: ctx?.requestId };
+      const headers: Record<string, string> = ctx
+        ? { 'x-request-id': ctx.requestId, traceparent: formatTraceparent(ctx.trace) }
+        : {};
+      let body: ReturnType<typeof problem>;
+      if (error instanceof AppError) {
+        body = problem(error.code, error.message, { ...base, errors: error.errors });
+        Object.assign(headers, error.headers);
+      } else if (code === 'VALIDATION' && error instanceof ValidationError) {
+        const errors = validationErrors(error);
+        const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+        body = problem('validation_failed', detail, { ...base, errors });
+      } else if (code === 'PARSE') {
+        body = problem('malformed_request', 'The request body is not valid for its content type', base);
+      } else if (code === 'NOT_FOUND') {
+        body = problem('not_found', `No route for ${request.method} ${path}`, base);
+      } else if (code === 'INVALID_COOKIE_SIGNATURE') {
+        body = problem('unauthenticated', undefined, base);
+      } else {
+        (ctx?.log ?? logger).error({ err: error, path }, 'unhandled error');
+        body = problem('internal', 'An unexpected error occurred; quote the request id when reporting it', base);
+      }
+      if (ctx) ctx.status = body.status;
+      if (body.status >= 500 && error instanceof AppError) {
+        (ctx?.log ?? logger).error({ err: error, path }, error.message);
+      }
+      return problemResponse(body, headers);
+    })
+    .onAfterResponse({ as: 'global' }, ({ request, route, set }) => {
+      const ctx = contexts.get(request);
+      if (!ctx) return;
+      const status = String(ctx.status ?? (typeof set.status === 'number' ? set.status : 200));
+      const labels = { method: request.method, route: route || 'unmatched', status };
+      const seconds = (performance.now() - ctx.startedAt) / 1000;
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, seconds);
+      ctx.log.debug({ ...labels, duration_ms: Math.round(seconds * 1000) }, 'request');
+    })
+    .use(healthRoutes(readiness))
+    .get(
+      '/metrics',
+      async ({ set }) => {
+        set.headers['content-type'] = metrics.registry.contentType;
+        return metrics.registry.metrics();
+      },
+      { detail: { hide: true } },
+    );
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Provides daprd + scheduler (Dapr $DAPR_VERSION). Prefers binaries already on PATH or in ~/.dapr/bin
+# at the pinned version; otherwise builds them once from the Go module (no GitHub downloads here)
+# into $TASKTIDE_CACHE/dapr-<version>/ and prints that directory.
+source "$(dirname "$0")/lib.sh"
+out="$TASKTIDE_CACHE/dapr-$DAPR_VERSION"
+if [ -x "$out/daprd" ] && [ -x "$out/scheduler" ]; then echo "$out"; exit 0; fi
+for dir in "$(dirname "$(command -v daprd 2>/dev/null || echo /nonexistent/x)")" "$HOME/.dapr/bin"; do
+  if [ -x "$dir/daprd" ] && [ -x "$dir/scheduler" ] && "$dir/daprd" --version 2>/dev/null | grep -q "$DAPR_VERSION"; then
+    echo "$dir"; exit 0
+  fi
+done
+command -v go >/dev/null || { log "go is required to build daprd"; exit 1; }
+export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
+log "building daprd + scheduler $DAPR_VERSION from the Go module (first run only, takes a while)"
+src=$(go mod download -json "github.com/dapr/dapr@v$DAPR_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+work=$(mktemp -d)
+trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
+cp -r "$src/." "$work/"
+chmod -R u+w "$work"
+mkdir -p "$out.partial"
+(cd "$work" && CGO_ENABLED=0 go build -tags allcomponents -trimpath -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION" -o "$out.partial/daprd" ./cmd/daprd)
+(cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION" -o "$out.partial/scheduler" ./cmd/scheduler)
+rm -rf "$out" && mv "$out.partial" "$out"
+log "daprd ready in $out"
+echo "$out"
