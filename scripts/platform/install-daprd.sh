@@ -19,8 +19,14 @@ trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
 cp -r "$src/." "$work/"
 chmod -R u+w "$work"
 mkdir -p "$out.partial"
-(cd "$work" && CGO_ENABLED=0 go build -tags allcomponents -trimpath -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION" -o "$out.partial/daprd" ./cmd/daprd)
-(cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION" -o "$out.partial/scheduler" ./cmd/scheduler)
+[ -x "$out.partial/daprd" ] || (cd "$work" && CGO_ENABLED=0 go build -tags allcomponents -trimpath -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION" -o "$out.partial/daprd" ./cmd/daprd)
+# The module proxy here serves go-etcd-cron only at v0.12.0 (the scheduler pins v0.12.5), so the
+# scheduler is built against v0.12.0 — a patch-level difference, recorded in docs/platform.md.
+if ! go mod download github.com/diagridio/go-etcd-cron@v0.12.5 2>/dev/null; then
+  (cd "$work" && go mod edit -replace github.com/diagridio/go-etcd-cron=github.com/diagridio/go-etcd-cron@v0.12.0 \
+    && GOFLAGS=-mod=mod GONOSUMDB=github.com/diagridio GONOSUMCHECK=1 go mod download github.com/diagridio/go-etcd-cron)
+fi
+(cd "$work" && CGO_ENABLED=0 GOFLAGS="-mod=mod" go build -trimpath -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION" -o "$out.partial/scheduler" ./cmd/scheduler)
 rm -rf "$out" && mv "$out.partial" "$out"
 log "daprd ready in $out"
 echo "$out"

@@ -13,10 +13,10 @@ CREATE TABLE "api"."api_tokens" (
 	"name" text NOT NULL,
 	"token_hash" text NOT NULL,
 	"prefix" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"expires_at" timestamp with time zone,
-	"last_used_at" timestamp with time zone,
-	"revoked_at" timestamp with time zone
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp (3) with time zone,
+	"last_used_at" timestamp (3) with time zone,
+	"revoked_at" timestamp (3) with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "api"."idempotency_keys" (
@@ -26,7 +26,7 @@ CREATE TABLE "api"."idempotency_keys" (
 	"status" integer,
 	"body" text,
 	"content_type" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "idempotency_keys_scope_key_pk" PRIMARY KEY("scope","key")
 );
 --> statement-breakpoint
@@ -37,8 +37,8 @@ CREATE TABLE "api"."outbox" (
 	"partition_key" text NOT NULL,
 	"event_type" text NOT NULL,
 	"envelope" jsonb NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"published_at" timestamp with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"published_at" timestamp (3) with time zone,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"last_error" text
 );
@@ -46,7 +46,13 @@ CREATE TABLE "api"."outbox" (
 CREATE TABLE "api"."relay_lease" (
 	"name" text PRIMARY KEY NOT NULL,
 	"owner" text NOT NULL,
-	"expires_at" timestamp with time zone NOT NULL
+	"expires_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "api"."series_cancellations" (
+	"series_id" uuid PRIMARY KEY NOT NULL,
+	"user_id" uuid NOT NULL,
+	"cancelled_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "api"."tasks" (
@@ -56,18 +62,18 @@ CREATE TABLE "api"."tasks" (
 	"description" text DEFAULT '' NOT NULL,
 	"priority" "api"."priority" DEFAULT 'none' NOT NULL,
 	"tags" text[] DEFAULT '{}'::text[] NOT NULL,
-	"due_at" timestamp with time zone,
+	"due_at" timestamp (3) with time zone,
 	"timezone" text NOT NULL,
 	"reminders" integer[] DEFAULT '{}'::integer[] NOT NULL,
 	"recurrence" text,
 	"status" "api"."task_status" DEFAULT 'open' NOT NULL,
-	"completed_at" timestamp with time zone,
+	"completed_at" timestamp (3) with time zone,
 	"series_id" uuid,
 	"parent_id" uuid,
 	"source_event_id" uuid,
 	"version" integer DEFAULT 1 NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"search" "tsvector" GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, title || ' ' || description || ' ' || api.immutable_array_to_string(tags, ' '))) STORED
 );
 --> statement-breakpoint
@@ -77,8 +83,8 @@ CREATE TABLE "api"."users" (
 	"password_hash" text NOT NULL,
 	"display_name" text NOT NULL,
 	"timezone" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "api"."api_tokens" ADD CONSTRAINT "api_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "api"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

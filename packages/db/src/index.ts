@@ -51,7 +51,12 @@ export interface CreateDbOptions {
  * const handle = await createDb({ url: process.env.DATABASE_URL, dataDir: '.data/pglite' })
  * await handle.migrate({ migrationsFolder: './drizzle', migrationsSchema: 'api' })
  */
-export async function createDb({ url, dataDir = '.data/pglite', max = 10, pglite }: CreateDbOptions = {}): Promise<DbHandle> {
+export async function createDb({
+  url,
+  dataDir = '.data/pglite',
+  max = 10,
+  pglite,
+}: CreateDbOptions = {}): Promise<DbHandle> {
   if (url) {
     const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'tasktide' } });
     const db = drizzlePostgres(client) as unknown as Db;
@@ -65,7 +70,11 @@ export async function createDb({ url, dataDir = '.data/pglite', max = 10, pglite
       poolStats: () => ({ open: (client as unknown as { connections?: number }).connections ?? 0, max }),
       migrate: async ({ migrationsFolder, migrationsSchema }) => {
         await client.unsafe(`create schema if not exists "${migrationsSchema}"`);
-        await migratePostgres(drizzlePostgres(client), { migrationsFolder, migrationsSchema, migrationsTable: 'migrations' });
+        await migratePostgres(drizzlePostgres(client), {
+          migrationsFolder,
+          migrationsSchema,
+          migrationsTable: 'migrations',
+        });
       },
     };
   }

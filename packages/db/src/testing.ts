@@ -34,4 +34,3 @@ export async function createTestDb(kind: DbKind): Promise<DbHandle> {
     },
   };
 }
-

@@ -44,7 +44,8 @@ function stripDocs(value: unknown): unknown {
 export function catalogSnapshot(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [type, versions] of Object.entries(catalog)) {
-    for (const [version, schema] of Object.entries(versions)) out[`${type}@${version}`] = JSON.parse(JSON.stringify(schema));
+    for (const [version, schema] of Object.entries(versions))
+      out[`${type}@${version}`] = JSON.parse(JSON.stringify(schema));
   }
   return out;
 }

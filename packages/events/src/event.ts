@@ -1,17 +1,42 @@
-import type { Static } from 'elysia';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
-import { type Catalog, catalog, currentVersion, type EventType } from './catalog.ts';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { Static } from 'elysia';
+import { catalog, currentVersion, type EventType } from './catalog.ts';
 
-type Versions<T extends EventType> = Catalog[T];
-/** Any version of an event type, as a consumer may receive it. */
-export type AnyVersionOf<T extends EventType> = {
-  [V in keyof Versions<T>]: Versions<T>[V] extends TSchema ? Static<Versions<T>[V]> : never;
-}[keyof Versions<T>];
+/** The schema producers write today, per event type. */
+const currentSchemas = {
+  'task.created': catalog['task.created'][currentVersion['task.created']],
+  'task.updated': catalog['task.updated'][currentVersion['task.updated']],
+  'task.completed': catalog['task.completed'][currentVersion['task.completed']],
+  'task.deleted': catalog['task.deleted'][currentVersion['task.deleted']],
+  'task.recurrence': catalog['task.recurrence'][currentVersion['task.recurrence']],
+  'reminder.scheduled': catalog['reminder.scheduled'][currentVersion['reminder.scheduled']],
+  'reminder.due': catalog['reminder.due'][currentVersion['reminder.due']],
+  'notification.created': catalog['notification.created'][currentVersion['notification.created']],
+};
+
+// Spelled out per type (not derived with conditional types) to keep the compiler fast: deriving
+// these through nested generics hit TypeScript's instantiation depth limit.
+export interface EventMap {
+  'task.created': Static<(typeof currentSchemas)['task.created']>;
+  'task.updated': Static<(typeof currentSchemas)['task.updated']>;
+  'task.completed': Static<(typeof currentSchemas)['task.completed']>;
+  'task.deleted': Static<(typeof currentSchemas)['task.deleted']>;
+  'task.recurrence': Static<(typeof currentSchemas)['task.recurrence']>;
+  'reminder.scheduled': Static<(typeof currentSchemas)['reminder.scheduled']>;
+  'reminder.due': Static<(typeof currentSchemas)['reminder.due']>;
+  'notification.created': Static<(typeof currentSchemas)['notification.created']>;
+}
+
 /** The envelope producers write today. */
-export type EventOf<T extends EventType> = Static<Catalog[T][(typeof currentVersion)[T] & keyof Catalog[T]] & TSchema>;
-export type PayloadOf<T extends EventType> = EventOf<T>['payload'];
-export type AnyEvent = { [T in EventType]: AnyVersionOf<T> }[EventType];
+export type EventOf<T extends EventType> = EventMap[T];
+export type PayloadOf<T extends EventType> = EventMap[T]['payload'];
+/**
+ * Any version of an event type a consumer may receive. With one version per type today this is the
+ * current type; when a v2 appears, add the older version to the union here.
+ */
+export type AnyVersionOf<T extends EventType> = EventMap[T];
+export type AnyEvent = EventMap[EventType];
 
 const compiled = new Map<string, ReturnType<typeof TypeCompiler.Compile>>();
 for (const [type, versions] of Object.entries(catalog)) {
@@ -27,7 +52,8 @@ export function parseEvent(data: unknown): ParseResult {
   if (typeof data !== 'object' || data === null) return { ok: false, reason: 'event is not an object' };
   const { event_type, schema_version } = data as { event_type?: unknown; schema_version?: unknown };
   const check = compiled.get(`${String(event_type)}@${String(schema_version)}`);
-  if (!check) return { ok: false, reason: `unknown event type/version ${String(event_type)}@${String(schema_version)}` };
+  if (!check)
+    return { ok: false, reason: `unknown event type/version ${String(event_type)}@${String(schema_version)}` };
   if (!check.Check(data)) {
     const first = check.Errors(data).First();
     return { ok: false, reason: `${String(event_type)}: ${first?.path || '/'} ${first?.message ?? 'invalid'}` };
@@ -60,9 +86,12 @@ export function createEvent<T extends EventType>(type: T, payload: PayloadOf<T>,
   };
   const result = parseEvent(event);
   if (!result.ok) throw new Error(`invalid ${type} event: ${result.reason}`);
-  return event as EventOf<T>;
+  return event as unknown as EventOf<T>;
 }
 
-export function isEventOf<T extends EventType>(event: AnyEvent, type: T): event is Extract<AnyEvent, { event_type: T }> {
+export function isEventOf<T extends EventType>(
+  event: AnyEvent,
+  type: T,
+): event is Extract<AnyEvent, { event_type: T }> {
   return event.event_type === type;
 }

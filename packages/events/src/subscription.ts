@@ -1,12 +1,15 @@
-import type { AnyVersionOf } from './event.ts';
 import type { EventType } from './catalog.ts';
 import type { Topic } from './envelope.ts';
+import type { AnyVersionOf } from './event.ts';
 
 /**
  * What a handler tells the bus: done, try again later (transient failure), or give up on this
  * message (poison: it goes to the dead-letter topic instead of blocking the partition).
  */
-export type HandlerResult = { status: 'success' } | { status: 'retry'; reason: string } | { status: 'drop'; reason: string };
+export type HandlerResult =
+  | { status: 'success' }
+  | { status: 'retry'; reason: string }
+  | { status: 'drop'; reason: string };
 
 export const success: HandlerResult = { status: 'success' };
 export const retry = (reason: string): HandlerResult => ({ status: 'retry', reason });

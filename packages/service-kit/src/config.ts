@@ -1,5 +1,11 @@
-import { type Static, type TObject, type TProperties, t } from 'elysia';
+import { type Static, type TObject, type TProperties, Type as t } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+
+/**
+ * Plain TypeBox builders for config schemas. Not Elysia's `t`: its Integer/Boolean also accept
+ * strings, which would let `"3"` or `"false"` through unparsed.
+ */
+export { t as ConfigType };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

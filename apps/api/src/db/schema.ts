@@ -17,7 +17,8 @@ import {
 export const apiSchema = pgSchema('api');
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+// Millisecond precision: what JS Dates hold, so keyset cursors compare exactly.
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 export const priority = apiSchema.enum('priority', ['none', 'low', 'medium', 'high']);
 export const taskStatus = apiSchema.enum('task_status', ['open', 'completed']);
@@ -145,3 +146,10 @@ export const relayLease = apiSchema.table('relay_lease', {
 export type UserRow = typeof users.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
+
+/** Series whose future was cancelled (delete with scope=series): no new occurrence is created. */
+export const seriesCancellations = apiSchema.table('series_cancellations', {
+  seriesId: uuid('series_id').primaryKey(),
+  userId: uuid('user_id').notNull(),
+  cancelledAt: ts('cancelled_at').notNull().defaultNow(),
+});

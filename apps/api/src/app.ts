@@ -1,0 +1,82 @@
+import { openapi } from '@elysiajs/openapi';
+import type { DbHandle } from '@tasktide/db';
+import { createAuthenticator, createService, type Logger, type Metrics } from '@tasktide/service-kit';
+import { Elysia } from 'elysia';
+import { accountRoutes } from './accounts/index.ts';
+import { createLoginLimiter } from './accounts/service.ts';
+import type { ApiConfig } from './config.ts';
+import type { ApiDeps } from './context.ts';
+import { taskRoutes } from './tasks/index.ts';
+import { tokenRoutes } from './tokens/index.ts';
+import { resolveApiToken } from './tokens/service.ts';
+
+export const API_PREFIX = '/api/v1';
+export const OPENAPI_JSON_PATH = '/docs/json';
+
+export interface CreateApiOptions {
+  db: DbHandle;
+  config: ApiConfig & { JWT_SECRET: string };
+  logger: Logger;
+  metrics: Metrics;
+  onOutboxWrite?: () => void;
+  /** Extra readiness checks (e.g. the Dapr sidecar). */
+  readiness?: Record<string, () => Promise<unknown>>;
+}
+
+/** The api's routes only (no service plumbing): mounted by main.ts and by the all-in-one dev server. */
+export function apiRoutes(deps: ApiDeps) {
+  return new Elysia({ prefix: API_PREFIX }).use(accountRoutes(deps)).use(tokenRoutes(deps)).use(taskRoutes(deps));
+}
+
+export function buildApiDeps(opts: CreateApiOptions): ApiDeps {
+  const db = opts.db.db;
+  return {
+    db,
+    config: opts.config,
+    jwtKey: new TextEncoder().encode(opts.config.JWT_SECRET),
+    limiter: createLoginLimiter({
+      maxAttempts: opts.config.LOGIN_MAX_ATTEMPTS,
+      windowSeconds: opts.config.LOGIN_WINDOW_SECONDS,
+    }),
+    authenticate: createAuthenticator({
+      jwtSecret: opts.config.JWT_SECRET,
+      resolveApiToken: (token) => resolveApiToken(db, token),
+    }),
+    onOutboxWrite: opts.onOutboxWrite,
+  };
+}
+
+export const openapiDocs = () =>
+  openapi({
+    path: '/docs',
+    specPath: OPENAPI_JSON_PATH,
+    documentation: {
+      info: {
+        title: 'tasktide API',
+        version: '1.0.0',
+        description:
+          'Tasks with priorities, tags, due dates, reminders and recurrence. Errors are RFC 9457 application/problem+json. ' +
+          'POST requests accept an Idempotency-Key header.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'JWT access token or tt_ API token' },
+        },
+      },
+    },
+  });
+
+/** The complete api service: plumbing (health, metrics, errors) + OpenAPI + routes. */
+export function createApiApp(opts: CreateApiOptions) {
+  const deps = buildApiDeps(opts);
+  return createService({
+    name: 'api',
+    logger: opts.logger,
+    metrics: opts.metrics,
+    readiness: { database: () => opts.db.ping(), ...opts.readiness },
+  })
+    .use(openapiDocs())
+    .use(apiRoutes(deps));
+}
+
+export type ApiApp = ReturnType<typeof createApiApp>;

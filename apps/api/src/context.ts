@@ -1,0 +1,35 @@
+import type { Db } from '@tasktide/db';
+import { type Authenticate, formatTraceparent, requestContext } from '@tasktide/service-kit';
+import type { LoginLimiter } from './accounts/service.ts';
+import type { ApiConfig } from './config.ts';
+import type { Actor } from './tasks/service.ts';
+
+/** Everything the api's controllers need, built once at start (see app.ts). */
+export interface ApiDeps {
+  db: Db;
+  config: Pick<ApiConfig, 'ACCESS_TOKEN_TTL_SECONDS' | 'TRUST_PROXY' | 'APP_API_TOKEN'>;
+  jwtKey: Uint8Array;
+  limiter: LoginLimiter;
+  authenticate: Authenticate;
+  /** Called after a commit that wrote outbox rows: wakes the relay instead of waiting for its poll. */
+  onOutboxWrite?: () => void;
+}
+
+/** The event context of a request: who, plus the request id and trace to correlate what follows. */
+export function actorOf(request: Request, userId: string, timezone = 'UTC'): Actor {
+  const ctx = requestContext(request);
+  return {
+    userId,
+    timezone,
+    correlationId: ctx?.requestId ?? crypto.randomUUID(),
+    ...(ctx ? { traceparent: formatTraceparent(ctx.trace) } : {}),
+  };
+}
+
+/** If-Match carries the task version (a bare integer or a quoted ETag like "3"). */
+export function parseIfMatch(header: string | undefined | null): number | undefined {
+  if (!header) return undefined;
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  if (!match) return Number.NaN;
+  return Number(match[1]);
+}

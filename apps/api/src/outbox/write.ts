@@ -1,0 +1,23 @@
+import type { Executor } from '@tasktide/db';
+import { type AnyEvent, topicOf, topics } from '@tasktide/events';
+import { outbox } from '../db/schema.ts';
+
+/**
+ * Appends events to the outbox inside the caller's transaction, so an event exists exactly when
+ * its change committed. Task lifecycle events are also written for `task-updates` (realtime).
+ */
+export async function writeEvents(tx: Executor, events: AnyEvent[]): Promise<void> {
+  if (!events.length) return;
+  const rows = events.flatMap((event) => {
+    const primary = topicOf[event.event_type];
+    const targets = event.event_type.startsWith('task.') ? [primary, topics.taskUpdates] : [primary];
+    return targets.map((topic) => ({
+      eventId: event.event_id,
+      topic,
+      partitionKey: event.user_id,
+      eventType: event.event_type,
+      envelope: event,
+    }));
+  });
+  await tx.insert(outbox).values(rows);
+}

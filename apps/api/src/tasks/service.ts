@@ -1,0 +1,217 @@
+import type { Executor, Tx } from '@tasktide/db';
+import { type AnyEvent, createEvent, type EventContext } from '@tasktide/events';
+import { AppError } from '@tasktide/service-kit';
+import { and, eq, inArray } from 'drizzle-orm';
+import { seriesCancellations, type TaskRow, tasks } from '../db/schema.ts';
+import { writeEvents } from '../outbox/write.ts';
+import { toSnapshot, toTaskDto } from './dto.ts';
+import type { CreateTaskInput, PatchTaskInput, TaskDto } from './model.ts';
+import { finalizeFields, parseDueAt, type TaskFields } from './validate.ts';
+
+/** Who is acting and the request's correlation data, carried into every event. */
+export interface Actor extends EventContext {
+  /** The user's own time zone: the default for tasks created without one. */
+  timezone: string;
+}
+
+async function lockTask(tx: Tx, actor: Actor, id: string): Promise<TaskRow> {
+  const [row] = await tx
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, id), eq(tasks.userId, actor.userId)))
+    .for('update')
+    .limit(1);
+  // Another user's task is indistinguishable from a missing one: 404, never 403.
+  if (!row) throw new AppError('not_found', 'No such task');
+  return row;
+}
+
+function checkVersion(row: TaskRow, ifMatch: number | undefined) {
+  if (ifMatch !== undefined && ifMatch !== row.version) {
+    throw new AppError(
+      'precondition_failed',
+      `The task is at version ${row.version}, not ${ifMatch}; reload and retry`,
+    );
+  }
+}
+
+export async function createTask(db: Executor, actor: Actor, input: CreateTaskInput): Promise<TaskDto> {
+  const errors: { field: string; message: string }[] = [];
+  const dueAt = parseDueAt(input.due_at, errors) ?? null;
+  const fields = finalizeFields(
+    {
+      title: input.title,
+      description: input.description ?? '',
+      priority: input.priority ?? 'none',
+      tags: input.tags ?? [],
+      dueAt,
+      timezone: input.timezone ?? actor.timezone,
+      reminders: input.reminders ?? [],
+      recurrence: input.recurrence ?? null,
+    },
+    errors,
+  );
+  return db.transaction(async (tx) => {
+    const id = Bun.randomUUIDv7();
+    const [row] = (await tx
+      .insert(tasks)
+      .values({ id, userId: actor.userId, ...fields, seriesId: fields.recurrence ? id : null })
+      .returning()) as TaskRow[];
+    const task = row as TaskRow;
+    await writeEvents(tx, [createEvent('task.created', toSnapshot(task), actor)]);
+    return toTaskDto(task);
+  });
+}
+
+const patchable = ['title', 'description', 'priority', 'tags', 'dueAt', 'timezone', 'reminders', 'recurrence'] as const;
+const apiName: Record<(typeof patchable)[number], string> = {
+  title: 'title',
+  description: 'description',
+  priority: 'priority',
+  tags: 'tags',
+  dueAt: 'due_at',
+  timezone: 'timezone',
+  reminders: 'reminders',
+  recurrence: 'recurrence',
+};
+
+export async function updateTask(
+  db: Executor,
+  actor: Actor,
+  id: string,
+  patch: PatchTaskInput,
+  ifMatch?: number,
+): Promise<TaskDto> {
+  const errors: { field: string; message: string }[] = [];
+  const dueAt = parseDueAt(patch.due_at, errors);
+  return db.transaction(async (tx) => {
+    const row = await lockTask(tx, actor, id);
+    checkVersion(row, ifMatch);
+    const merged: TaskFields = finalizeFields(
+      {
+        title: patch.title ?? row.title,
+        description: patch.description ?? row.description,
+        priority: patch.priority ?? row.priority,
+        tags: patch.tags ?? row.tags,
+        dueAt: dueAt === undefined ? row.dueAt : dueAt,
+        timezone: patch.timezone ?? row.timezone,
+        reminders: patch.reminders ?? row.reminders,
+        recurrence: patch.recurrence === undefined ? row.recurrence : patch.recurrence,
+      },
+      errors,
+    );
+    const changes: Record<string, unknown> = {};
+    for (const key of patchable) {
+      const before = row[key];
+      const after = merged[key];
+      if (JSON.stringify(before) !== JSON.stringify(after)) {
+        changes[apiName[key]] = after instanceof Date ? after.toISOString() : after;
+      }
+    }
+    if (!Object.keys(changes).length) return toTaskDto(row);
+    const [updated] = (await tx
+      .update(tasks)
+      .set({
+        ...merged,
+        seriesId: merged.recurrence ? (row.seriesId ?? row.id) : row.seriesId,
+        version: row.version + 1,
+        updatedAt: new Date(),
+      })
+      .where(eq(tasks.id, row.id))
+      .returning()) as TaskRow[];
+    const task = updated as TaskRow;
+    await writeEvents(tx, [
+      createEvent('task.updated', { task_id: task.id, version: task.version, changes, task: toSnapshot(task) }, actor),
+    ]);
+    return toTaskDto(task);
+  });
+}
+
+/** Completing an already completed task changes nothing and emits nothing. */
+export async function completeTask(db: Executor, actor: Actor, id: string, ifMatch?: number): Promise<TaskDto> {
+  return db.transaction(async (tx) => {
+    const row = await lockTask(tx, actor, id);
+    checkVersion(row, ifMatch);
+    if (row.status === 'completed') return toTaskDto(row);
+    const now = new Date();
+    const [updated] = (await tx
+      .update(tasks)
+      .set({ status: 'completed', completedAt: now, version: row.version + 1, updatedAt: now })
+      .where(eq(tasks.id, row.id))
+      .returning()) as TaskRow[];
+    const task = updated as TaskRow;
+    await writeEvents(tx, [
+      createEvent(
+        'task.completed',
+        { task_id: task.id, completed_at: now.toISOString(), version: task.version, task: toSnapshot(task) },
+        actor,
+      ),
+    ]);
+    return toTaskDto(task);
+  });
+}
+
+export async function reopenTask(db: Executor, actor: Actor, id: string, ifMatch?: number): Promise<TaskDto> {
+  return db.transaction(async (tx) => {
+    const row = await lockTask(tx, actor, id);
+    checkVersion(row, ifMatch);
+    if (row.status === 'open') return toTaskDto(row);
+    const [updated] = (await tx
+      .update(tasks)
+      .set({ status: 'open', completedAt: null, version: row.version + 1, updatedAt: new Date() })
+      .where(eq(tasks.id, row.id))
+      .returning()) as TaskRow[];
+    const task = updated as TaskRow;
+    await writeEvents(tx, [
+      createEvent(
+        'task.updated',
+        {
+          task_id: task.id,
+          version: task.version,
+          changes: { status: 'open', completed_at: null },
+          task: toSnapshot(task),
+        },
+        actor,
+      ),
+    ]);
+    return toTaskDto(task);
+  });
+}
+
+/**
+ * Deletes one occurrence, or with scope=series every open occurrence of its series (completed ones
+ * stay as history) and marks the series cancelled so no further instance is ever created.
+ */
+export async function deleteTask(
+  db: Executor,
+  actor: Actor,
+  id: string,
+  scope: 'occurrence' | 'series' = 'occurrence',
+  ifMatch?: number,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const row = await lockTask(tx, actor, id);
+    checkVersion(row, ifMatch);
+    const seriesId = row.seriesId;
+    let victims: TaskRow[] = [row];
+    if (scope === 'series' && seriesId) {
+      await tx.insert(seriesCancellations).values({ seriesId, userId: actor.userId }).onConflictDoNothing();
+      const open = await tx
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.seriesId, seriesId), eq(tasks.userId, actor.userId), eq(tasks.status, 'open')))
+        .for('update');
+      victims = [row, ...open.filter((t) => t.id !== row.id)];
+    }
+    await tx.delete(tasks).where(
+      inArray(
+        tasks.id,
+        victims.map((v) => v.id),
+      ),
+    );
+    const events: AnyEvent[] = victims.map((v) =>
+      createEvent('task.deleted', { task_id: v.id, scope, series_id: v.seriesId }, actor),
+    );
+    await writeEvents(tx, events);
+  });
+}

@@ -1,0 +1,64 @@
+import { createTestDb, type DbKind } from '@tasktide/db/testing';
+import { createLogger, createMetrics, parseConfig } from '@tasktide/service-kit';
+import { createApiApp } from './app.ts';
+import { apiConfigSchema } from './config.ts';
+import { apiMigrations } from './db/migrations.ts';
+
+export interface CallOptions {
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * An api instance on a fresh database (PGlite or real Postgres) for in-process tests:
+ * `call()` goes through `app.handle()`, no port needed.
+ */
+export async function createTestApi(kind: DbKind, env: Record<string, string> = {}) {
+  const db = await createTestDb(kind);
+  await db.migrate(apiMigrations);
+  const config = parseConfig(apiConfigSchema, { NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  const app = createApiApp({
+    db,
+    config: { ...config, JWT_SECRET: 'test-secret-test-secret-test-secret-0123' },
+    logger: createLogger({ service: 'api', level: config.LOG_LEVEL }),
+    metrics: createMetrics('api'),
+  });
+  async function call(method: string, path: string, opts: CallOptions = {}) {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await app.handle(
+      new Request(`http://localhost${path}`, {
+        method,
+        headers,
+        body:
+          opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+      }),
+    );
+    const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary response JSON
+    let json: any = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, headers: res.headers, body: json };
+  }
+  let n = 0;
+  /** Registers a fresh user and returns its access token and id. */
+  async function signUp(overrides: Record<string, unknown> = {}) {
+    const email = `user${++n}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const password = 'correct horse battery';
+    const reg = await call('POST', '/api/v1/auth/register', {
+      body: { email, password, display_name: 'Test User', timezone: 'Europe/Berlin', ...overrides },
+    });
+    if (reg.status !== 201) throw new Error(`register failed: ${JSON.stringify(reg.body)}`);
+    const login = await call('POST', '/api/v1/auth/login', { body: { email, password } });
+    return { token: login.body.access_token as string, userId: reg.body.id as string, email, password };
+  }
+  return { app, db, call, signUp, close: () => db.close() };
+}
+
+export type TestApi = Awaited<ReturnType<typeof createTestApi>>;
