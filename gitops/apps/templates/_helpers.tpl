@@ -1,0 +1,15 @@
+{{- define "apps.cluster" -}}
+{{- $c := required "cluster is required (clusters/<name>/values/platform.yaml)" .Values.cluster -}}
+{{- if not (has $c (list "minikube" "oke")) }}{{ fail (printf "unknown cluster %q" $c) }}{{ end -}}
+{{- $c -}}
+{{- end -}}
+
+{{/* Retries ride out the minutes an operator needs before its CRDs and webhooks answer. */}}
+{{- define "apps.retry" -}}
+retry:
+  limit: 10
+  backoff:
+    duration: 10s
+    factor: 2
+    maxDuration: 5m
+{{- end -}}
