@@ -49,7 +49,7 @@ async function inversions(apps: App[]): Promise<string[]> {
   return dependencyInversions(apps, (a) => groups.get(a.name) ?? []);
 }
 
-describe.each(clusters)('Argo CD graph on %s', (cluster) => {
+describe.each([...clusters])('Argo CD graph on %s', (cluster) => {
   test('the root app, platform apps and every service app are present', async () => {
     const names = (await graph(cluster)).apps.map((a) => a.name);
     for (const expected of [

@@ -12,7 +12,7 @@ const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 const sha = /^[0-9a-f]{40}$/;
 
 describe('image tags live where the tag bump edits them', () => {
-  test.each(services)('gitops/services/%s/values.yaml holds image.repository and a default SHA tag', (service) => {
+  test.each([...services])('gitops/services/%s/values.yaml holds image.repository and a default SHA tag', (service) => {
     const values = YAML.parse(read(`gitops/services/${service}/values.yaml`));
     expect(values.name).toBe(service);
     expect(values.image.repository).toBe(`ghcr.io/tasktide/${service}`);

@@ -24,6 +24,7 @@ function topicsScript(): string {
   const cm = handWrittenManifests().find(
     ({ object }) => object.kind === 'ConfigMap' && object.metadata.name === 'kafka-topics',
   );
+  if (!cm) throw new Error('ConfigMap kafka-topics not found');
   return tempFile('create-topics.sh', (cm.object.data as Record<string, string>)['create-topics.sh']!);
 }
 
