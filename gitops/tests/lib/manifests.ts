@@ -36,12 +36,16 @@ export function parseDocuments(text: string, source: string): Located[] {
 /** Hand-written Kubernetes manifests: everything Argo CD applies as plain YAML from this repo. */
 export const manifestDirs = ['gitops/platform', 'gitops/argocd', 'clusters/minikube', 'clusters/oke'];
 
+let cached: Located[] | undefined;
+
+/** Parsed once per run; callers get the shared array and must not mutate it (use fixtures.broken). */
 export function handWrittenManifests(): Located[] {
-  return manifestDirs
+  cached ??= manifestDirs
     .flatMap((dir) => walk(join(repoRoot, dir), isYaml))
     .map((path) => relative(repoRoot, path))
     .filter((path) => !path.includes('/values/') && !path.includes('/tofu/'))
     .flatMap((path) => parseDocuments(readFileSync(join(repoRoot, path), 'utf8'), path));
+  return cached;
 }
 
 export const describe = (o: K8sObject) => `${o.kind}/${String(o.metadata?.name ?? '?')}`;
