@@ -26,11 +26,26 @@ export interface Subscription<T extends EventType = EventType> {
   /** Consumer name, used as the idempotency scope and in metrics. */
   consumer: string;
   topic: Topic | string;
-  /** Event types handled; others on the topic are acknowledged and skipped. Empty = all. */
-  types: readonly T[];
+  /** Event types handled; others on the topic are acknowledged and skipped. Omitted or empty = all. */
+  types?: readonly T[];
   handler: (event: AnyVersionOf<T>, meta: DeliveryMeta) => Promise<HandlerResult>;
   /** Route path used when the bus delivers over HTTP (Dapr). Defaults to `/events/<consumer>/<topic>`. */
   route?: string;
+  /**
+   * Deliver the message data unvalidated (dead-letter topics carry wrapped or foreign payloads).
+   * The handler then receives `unknown` despite its declared type.
+   */
+  raw?: boolean;
+}
+
+/** A subscription that receives message data as it is (for dead-letter topics). */
+export function defineRawSubscription(sub: {
+  consumer: string;
+  topic: string;
+  handler: (data: unknown, meta: DeliveryMeta) => Promise<HandlerResult>;
+  route?: string;
+}): Subscription {
+  return { ...sub, raw: true, handler: sub.handler as Subscription['handler'] };
 }
 
 /**
@@ -40,6 +55,8 @@ export interface Subscription<T extends EventType = EventType> {
  * defineSubscription({ consumer: 'recurrence', topic: 'task-events', types: ['task.completed'],
  *   handler: async (event) => { event.payload.completed_at; return success } })
  */
-export function defineSubscription<T extends EventType>(sub: Subscription<T>): Subscription<T> {
-  return sub;
+export function defineSubscription<T extends EventType = EventType>(sub: Subscription<T>): Subscription {
+  // The handler's narrowed parameter type only serves inference at the definition site; the bus
+  // checks `types` before calling it.
+  return sub as unknown as Subscription;
 }

@@ -1,0 +1,225 @@
+import type { PubSub } from '@tasktide/dapr';
+import { type Db, rowsOf } from '@tasktide/db';
+import type { Logger } from '@tasktide/service-kit';
+import { and, asc, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { outbox, relayLease } from '../db/schema.ts';
+
+export interface RelayOptions {
+  db: Db;
+  pubsub: Pick<PubSub, 'publish'>;
+  log?: Logger;
+  registry?: Registry;
+  /** Identity of this instance for the lease (pod name). */
+  owner?: string;
+  batchSize?: number;
+  /** Poll interval when idle; commits in this process wake the relay at once via notify(). */
+  idleMs?: number;
+  leaseMs?: number;
+  /** Backoff while the broker or sidecar is down: base doubles per failure up to max, ±20 % jitter. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Published rows are deleted after this long. */
+  retentionMs?: number;
+  pruneEveryMs?: number;
+}
+
+/** Delay before the next try after `failures` consecutive failures (exponential with jitter). */
+export function backoffDelay(failures: number, baseMs: number, maxMs: number, random = Math.random): number {
+  return Math.round(Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1)) * (0.8 + random() * 0.4));
+}
+
+/**
+ * Drains the outbox to the bus. One instance at a time holds a lease row (several api replicas are
+ * safe: the others wait as hot standbys), rows go out in id order — so per user in commit order —
+ * in batches per topic, and are marked published only after the broker accepted them. A crash between
+ * publish and mark re-publishes that batch once the lease expires: at-least-once, which the
+ * consumers' (consumer, event_id) ledger turns into exactly-once effects.
+ */
+export function createOutboxRelay({
+  db,
+  pubsub,
+  log,
+  registry,
+  owner = `relay-${crypto.randomUUID()}`,
+  batchSize = 500,
+  idleMs = 250,
+  leaseMs = 15_000,
+  backoffBaseMs = 100,
+  backoffMaxMs = 30_000,
+  retentionMs = 24 * 3600_000,
+  pruneEveryMs = 60_000,
+}: RelayOptions) {
+  const regs = registry ? [registry] : [];
+  const published = new Counter({
+    name: 'tasktide_outbox_published_total',
+    help: 'Outbox events published to the bus, by topic',
+    labelNames: ['topic'] as const,
+    registers: regs,
+  });
+  const failures = new Counter({
+    name: 'tasktide_outbox_publish_failures_total',
+    help: 'Failed publish attempts of outbox batches, by topic',
+    labelNames: ['topic'] as const,
+    registers: regs,
+  });
+  new Gauge({
+    name: 'tasktide_outbox_pending',
+    help: 'Outbox rows not yet published',
+    registers: regs,
+    async collect() {
+      const [row] = rowsOf<{ n: number }>(
+        await db.execute(sql`select count(*)::int as n from api.outbox where published_at is null`),
+      );
+      this.set(row?.n ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'tasktide_outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest unpublished outbox row (0 when empty)',
+    registers: regs,
+    async collect() {
+      const [row] = rowsOf<{ age: number | null }>(
+        await db.execute(
+          sql`select extract(epoch from now() - min(created_at))::float8 as age from api.outbox where published_at is null`,
+        ),
+      );
+      this.set(Number(row?.age ?? 0));
+    },
+  });
+
+  let stopped = true;
+  let wakeUp: ((force?: boolean) => void) | undefined;
+  let loop: Promise<void> | undefined;
+  let consecutiveFailures = 0;
+  let lastPrune = 0;
+
+  async function holdLease(): Promise<boolean> {
+    const until = new Date(Date.now() + leaseMs);
+    const rows = await db
+      .insert(relayLease)
+      .values({ name: 'outbox', owner, expiresAt: until })
+      .onConflictDoUpdate({
+        target: relayLease.name,
+        set: { owner, expiresAt: until },
+        setWhere: sql`${relayLease.owner} = ${owner} or ${relayLease.expiresAt} < now()`,
+      })
+      .returning({ owner: relayLease.owner });
+    return rows[0]?.owner === owner;
+  }
+
+  /** Publishes one batch. Returns how many rows it published (0 = nothing to do). */
+  async function drainOnce(): Promise<number> {
+    if (!(await holdLease())) return 0;
+    const batch = await db
+      .select()
+      .from(outbox)
+      .where(isNull(outbox.publishedAt))
+      .orderBy(asc(outbox.id))
+      .limit(batchSize);
+    if (!batch.length) return 0;
+    const byTopic = new Map<string, typeof batch>();
+    for (const row of batch) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    let done = 0;
+    let firstError: unknown;
+    await Promise.all(
+      [...byTopic].map(async ([topic, rows]) => {
+        try {
+          const result = await pubsub.publish(
+            topic,
+            rows.map((r) => ({ key: r.partitionKey, data: r.envelope as { event_id: string } })),
+          );
+          const ok = new Set(result.published);
+          const okIds = rows.filter((r) => ok.has(r.eventId)).map((r) => r.id);
+          if (okIds.length) {
+            await db.update(outbox).set({ publishedAt: new Date() }).where(inArray(outbox.id, okIds));
+            published.inc({ topic }, okIds.length);
+            done += okIds.length;
+          }
+          if (result.failed.length) {
+            failures.inc({ topic });
+            firstError ??= new Error(result.failed[0]?.error);
+          }
+        } catch (err) {
+          failures.inc({ topic });
+          firstError ??= err;
+          await db
+            .update(outbox)
+            .set({
+              attempts: sql`${outbox.attempts} + 1`,
+              lastError: String((err as Error).message ?? err).slice(0, 500),
+            })
+            .where(
+              inArray(
+                outbox.id,
+                rows.map((r) => r.id),
+              ),
+            );
+        }
+      }),
+    );
+    if (firstError) throw firstError;
+    return done;
+  }
+
+  async function prune() {
+    if (Date.now() - lastPrune < pruneEveryMs) return;
+    lastPrune = Date.now();
+    await db
+      .delete(outbox)
+      .where(and(isNotNull(outbox.publishedAt), lt(outbox.publishedAt, new Date(Date.now() - retentionMs))));
+  }
+
+  async function run() {
+    while (!stopped) {
+      let delay = idleMs;
+      try {
+        const n = await drainOnce();
+        consecutiveFailures = 0;
+        if (n > 0) delay = 0;
+        await prune();
+      } catch (err) {
+        consecutiveFailures++;
+        delay = backoffDelay(consecutiveFailures, backoffBaseMs, backoffMaxMs);
+        log?.warn(
+          { err: (err as Error).message, retry_in_ms: delay, failures: consecutiveFailures },
+          'outbox publish failed; backing off',
+        );
+      }
+      if (delay > 0 && !stopped) {
+        const backingOff = consecutiveFailures > 0;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wakeUp = (force = false) => {
+            // A commit's notify must not cut a backoff short; stop() always wakes.
+            if (backingOff && !force) return;
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wakeUp = undefined;
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      loop = run();
+    },
+    /** Hint after a commit that wrote outbox rows. */
+    notify() {
+      wakeUp?.();
+    },
+    drainOnce,
+    async stop() {
+      stopped = true;
+      wakeUp?.(true);
+      await loop;
+      await db.delete(relayLease).where(sql`${relayLease.owner} = ${owner}`);
+    },
+  };
+}
+
+export type OutboxRelay = ReturnType<typeof createOutboxRelay>;

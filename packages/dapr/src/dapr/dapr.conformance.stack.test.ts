@@ -1,0 +1,26 @@
+import { Elysia } from 'elysia';
+import { sharedStack } from '../local/stack.ts';
+import { platformConformance } from '../testing/conformance.ts';
+import { stackEnabled } from '../testing/stack.ts';
+
+// The same contract as the embedded adapter, against real daprd + scheduler + Kafka + Postgres.
+platformConformance(
+  'Dapr adapter (real daprd 1.18, Kafka 4, scheduler, Postgres state)',
+  async () => {
+    const stack = await sharedStack();
+    let stop: (() => Promise<void>) | undefined;
+    return {
+      // Kafka consumer groups need a moment to join after daprd subscribes.
+      settleMs: 3_000,
+      async start({ subscriptions, onJob, routes }) {
+        const app = await stack.startApp(`conformance-${crypto.randomUUID().slice(0, 6)}`, (platform) =>
+          new Elysia().use(routes).use(platform.pubsub.subscribe(subscriptions)).use(platform.onJob(onJob)),
+        );
+        stop = app.stop;
+        return app.platform;
+      },
+      close: async () => stop?.(),
+    };
+  },
+  { skip: !stackEnabled },
+);

@@ -1,0 +1,208 @@
+import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr';
+import type { Subscription } from '@tasktide/events';
+import type { Logger } from '@tasktide/service-kit';
+import { Elysia } from 'elysia';
+import type { BusMetrics } from '../metrics.ts';
+import type { JobHandler, Jobs, OutgoingMessage, Platform, PublishResult, StateEntry, StateStore } from '../ports.ts';
+import { daprSubscriptionRoutes } from './subscriptions.ts';
+
+export interface DaprPlatformOptions {
+  appId: string;
+  /** daprd HTTP port (DAPR_HTTP_PORT). */
+  httpPort?: number;
+  /** For harnesses that learn the port after the app started (the sidecar starts second). */
+  httpPortRef?: () => number;
+  host?: string;
+  pubsubName?: string;
+  stateStoreName?: string;
+  secretStoreName?: string;
+  /** Sent as `dapr-api-token` when the sidecar requires it (DAPR_API_TOKEN). */
+  apiToken?: string;
+  log?: Logger;
+  metrics?: BusMetrics;
+}
+
+/**
+ * The production adapter: every building block through the app's daprd sidecar over HTTP.
+ * Publish and secrets use the SDK's DaprClient; state, invocation and jobs use fetch against the
+ * Dapr HTTP API because the SDK hides ETags and status codes (needed for first-write claims and
+ * for the caller to tell 404 from 409) and has no Jobs client.
+ */
+export function createDaprPlatform(opts: DaprPlatformOptions): Platform {
+  const host = opts.host ?? '127.0.0.1';
+  const portOf = opts.httpPortRef ?? (() => opts.httpPort ?? 3500);
+  const baseUrl = () => `http://${host}:${portOf()}/v1.0`;
+  const pubsubName = opts.pubsubName ?? 'pubsub';
+  const stateStore = opts.stateStoreName ?? 'statestore';
+  const secretStore = opts.secretStoreName ?? 'secretstore';
+  const headers: Record<string, string> = opts.apiToken ? { 'dapr-api-token': opts.apiToken } : {};
+  let sdk: DaprClient | undefined;
+  function client(): DaprClient {
+    sdk ??= new DaprClient({
+      daprHost: host,
+      daprPort: String(portOf()),
+      communicationProtocol: CommunicationProtocolEnum.HTTP,
+      daprApiToken: opts.apiToken,
+      logger: { level: LogLevel.Error },
+    });
+    return sdk;
+  }
+
+  async function call(path: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`${baseUrl()}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...headers, ...(init.headers as Record<string, string>) },
+    });
+  }
+
+  async function publish(topic: string, messages: OutgoingMessage[]): Promise<PublishResult> {
+    if (!messages.length) return { published: [], failed: [] };
+    const entries = messages.map((m, i) => ({
+      entryID: String(i),
+      event: m.data,
+      contentType: 'application/json',
+      metadata: { partitionKey: m.key },
+    }));
+    const res = await client().pubsub.publishBulk(pubsubName, topic, entries);
+    const failedIds = new Set<number>();
+    const failed = res.failedMessages.map((f) => {
+      const index = Number((f.message as { entryID?: string }).entryID);
+      failedIds.add(index);
+      return { eventId: messages[index]?.data.event_id ?? 'unknown', error: String(f.error?.message ?? f.error) };
+    });
+    return { published: messages.filter((_, i) => !failedIds.has(i)).map((m) => m.data.event_id), failed };
+  }
+
+  const state: StateStore = {
+    async get<T>(key: string): Promise<StateEntry<T> | null> {
+      const res = await call(`/state/${stateStore}/${encodeURIComponent(key)}`);
+      if (res.status === 204) return null;
+      if (!res.ok) throw new Error(`state get ${key}: ${res.status} ${await res.text()}`);
+      return { value: (await res.json()) as T, etag: res.headers.get('etag') ?? '' };
+    },
+    async set(key, value, o = {}) {
+      const res = await call(`/state/${stateStore}`, {
+        method: 'POST',
+        body: JSON.stringify([
+          { key, value, metadata: o.ttlSeconds ? { ttlInSeconds: String(o.ttlSeconds) } : undefined },
+        ]),
+      });
+      if (!res.ok) throw new Error(`state set ${key}: ${res.status} ${await res.text()}`);
+    },
+    async claim(key, value, o = {}) {
+      const res = await call(`/state/${stateStore}`, {
+        method: 'POST',
+        body: JSON.stringify([
+          {
+            key,
+            value,
+            options: { concurrency: 'first-write' },
+            metadata: o.ttlSeconds ? { ttlInSeconds: String(o.ttlSeconds) } : undefined,
+          },
+        ]),
+      });
+      if (res.ok) return true;
+      if (res.status === 409) return false;
+      const body = await res.text();
+      // state.postgresql v2 reports a lost first-write as ERR_STATE_SAVE "no item was updated" (500).
+      if (/no item was updated|etag/i.test(body)) return false;
+      throw new Error(`state claim ${key}: ${res.status} ${body}`);
+    },
+    async delete(key) {
+      const res = await call(`/state/${stateStore}/${encodeURIComponent(key)}`, { method: 'DELETE' });
+      if (!res.ok) throw new Error(`state delete ${key}: ${res.status}`);
+    },
+  };
+
+  const jobs: Jobs = {
+    async schedule(name, spec) {
+      const res = await call(`/jobs/${encodeURIComponent(name)}`, {
+        method: 'POST',
+        body: JSON.stringify({
+          dueTime: spec.dueTime.toISOString(),
+          data: spec.data,
+          overwrite: spec.overwrite ?? true,
+        }),
+      });
+      if (!res.ok) throw new Error(`job schedule ${name}: ${res.status} ${await res.text()}`);
+    },
+    async delete(name) {
+      const res = await call(`/jobs/${encodeURIComponent(name)}`, { method: 'DELETE' });
+      if (!res.ok && res.status !== 404) throw new Error(`job delete ${name}: ${res.status} ${await res.text()}`);
+    },
+    async get(name) {
+      const res = await call(`/jobs/${encodeURIComponent(name)}`);
+      if (res.status === 404 || res.status === 204) return null;
+      if (!res.ok) {
+        const body = await res.text();
+        // daprd answers 500 with ERR_JOBS_NOT_FOUND-ish messages for unknown jobs in some versions.
+        if (/not found/i.test(body)) return null;
+        throw new Error(`job get ${name}: ${res.status} ${body}`);
+      }
+      return (await res.json()) as { name: string; dueTime?: string; data: unknown };
+    },
+  };
+
+  return {
+    kind: 'dapr',
+    appId: opts.appId,
+    pubsub: {
+      publish,
+      subscribe: (subscriptions: Subscription[]) =>
+        daprSubscriptionRoutes({
+          pubsubName,
+          subscriptions,
+          publisher: { publish },
+          log: opts.log,
+          metrics: opts.metrics,
+        }),
+      close: async () => {},
+    },
+    state,
+    secrets: {
+      async get(name) {
+        const res = (await client().secret.get(secretStore, name)) as Record<string, string>;
+        return res?.[name];
+      },
+    },
+    invoker: {
+      invoke: (appId, path, init = {}) =>
+        fetch(`${baseUrl()}/invoke/${appId}/method/${path.replace(/^\//, '')}`, {
+          ...init,
+          headers: { ...headers, ...(init.headers as Record<string, string>) },
+        }),
+    },
+    jobs,
+    onJob(handler: JobHandler) {
+      // daprd delivers a fired job as POST /job/<name> with the job's data as the body.
+      return new Elysia({ name: 'dapr-jobs' }).post(
+        '/job/:name',
+        async ({ params, request, set }) => {
+          const text = await request.text();
+          let data: Record<string, unknown> = {};
+          try {
+            const parsed = text ? JSON.parse(text) : {};
+            // Depending on the version the body is the data itself or {value: data} wrapped in Any.
+            data = (parsed?.value && typeof parsed.value === 'object' ? parsed.value : parsed) as Record<
+              string,
+              unknown
+            >;
+          } catch {
+            opts.log?.error({ job: params.name }, 'undecodable job payload');
+          }
+          await handler(decodeURIComponent(params.name), data);
+          set.status = 200;
+          return { status: 'SUCCESS' };
+        },
+        { parse: 'none', detail: { hide: true } },
+      );
+    },
+    async ready() {
+      const res = await fetch(`${baseUrl()}/healthz/outbound`);
+      if (!res.ok) throw new Error(`daprd not ready: ${res.status}`);
+    },
+    close: async () => {
+      await sdk?.stop().catch(() => {});
+    },
+  };
+}

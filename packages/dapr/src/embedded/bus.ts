@@ -1,0 +1,169 @@
+import { EventEmitter } from 'node:events';
+import type { Db } from '@tasktide/db';
+import { deadLetterTopic, type Subscription, topicPartitions } from '@tasktide/events';
+import type { Logger } from '@tasktide/service-kit';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { deliver } from '../delivery.ts';
+import type { BusMetrics } from '../metrics.ts';
+import type { OutgoingMessage, PublishResult } from '../ports.ts';
+import { busMessages, busOffsets } from './schema.ts';
+
+export interface EmbeddedBusOptions {
+  db: Db;
+  log?: Logger;
+  metrics?: BusMetrics;
+  /** Deliveries of one message before it goes to the dead-letter topic. */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  pollMs?: number;
+}
+
+const partitionsOf = (topic: string) => topicPartitions[topic as keyof typeof topicPartitions] ?? 1;
+
+/** Same key → same partition, like Kafka's default partitioner (hash mod partitions). */
+export function partitionFor(key: string, partitions: number): number {
+  return Number(Bun.hash.murmur32v3(key) % partitions);
+}
+
+/**
+ * The in-process bus: a durable log in the database with per-consumer, per-partition offsets, so it
+ * keeps Kafka's contract — at-least-once, ordered per key, a failing message retried with backoff
+ * and then dead-lettered without blocking other partitions, nothing lost across restarts.
+ */
+export function createEmbeddedBus({
+  db,
+  log,
+  metrics,
+  maxAttempts = 5,
+  backoffMs = 200,
+  maxBackoffMs = 5_000,
+  pollMs = 250,
+}: EmbeddedBusOptions) {
+  const wake = new EventEmitter();
+  wake.setMaxListeners(0);
+  const workers: Promise<void>[] = [];
+  let stopped = false;
+
+  async function publish(topic: string, messages: OutgoingMessage[]): Promise<PublishResult> {
+    if (!messages.length) return { published: [], failed: [] };
+    const partitions = partitionsOf(topic);
+    await db
+      .insert(busMessages)
+      .values(messages.map((m) => ({ topic, partition: partitionFor(m.key, partitions), key: m.key, data: m.data })));
+    wake.emit(topic);
+    return { published: messages.map((m) => m.data.event_id), failed: [] };
+  }
+
+  async function step(sub: Subscription, partition: number): Promise<boolean> {
+    const where = and(
+      eq(busOffsets.consumer, sub.consumer),
+      eq(busOffsets.topic, sub.topic),
+      eq(busOffsets.partition, partition),
+    );
+    let [cursor] = await db.select().from(busOffsets).where(where);
+    if (!cursor) {
+      await db
+        .insert(busOffsets)
+        .values({ consumer: sub.consumer, topic: sub.topic, partition, offset: 0 })
+        .onConflictDoNothing();
+      [cursor] = await db.select().from(busOffsets).where(where);
+    }
+    if (!cursor || (cursor.retryAt && cursor.retryAt > new Date())) return false;
+    const [message] = await db
+      .select()
+      .from(busMessages)
+      .where(
+        and(eq(busMessages.topic, sub.topic), eq(busMessages.partition, partition), gt(busMessages.seq, cursor.offset)),
+      )
+      .orderBy(asc(busMessages.seq))
+      .limit(1);
+    if (!message) return false;
+    const started = performance.now();
+    const result = await deliver(sub, message.data, { topic: sub.topic, attempt: cursor.attempts }, log);
+    const advance = () => db.update(busOffsets).set({ offset: message.seq, attempts: 0, retryAt: null }).where(where);
+    if (result.status === 'success') {
+      metrics?.observe(sub, message.data, result, started);
+      await advance();
+      return true;
+    }
+    const attempts = cursor.attempts + 1;
+    if (result.status === 'retry' && attempts < maxAttempts) {
+      metrics?.observe(sub, message.data, result, started);
+      const delay = Math.min(maxBackoffMs, backoffMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
+      await db
+        .update(busOffsets)
+        .set({ attempts, retryAt: new Date(Date.now() + delay) })
+        .where(where);
+      return false;
+    }
+    metrics?.observe(sub, message.data, result, started, 'drop');
+    const reason = result.status === 'drop' ? result.reason : `gave up after ${attempts} attempts: ${result.reason}`;
+    if (sub.raw) {
+      log?.error(
+        { consumer: sub.consumer, topic: sub.topic, seq: message.seq, reason },
+        'dropped from a dead-letter topic',
+      );
+      await advance();
+      return true;
+    }
+    await publish(deadLetterTopic(sub.topic), [
+      {
+        key: message.key,
+        data: {
+          event_id: (message.data as { event_id?: string }).event_id ?? crypto.randomUUID(),
+          dead_letter: { consumer: sub.consumer, topic: sub.topic, reason },
+          original: message.data,
+        },
+      },
+    ]);
+    log?.warn({ consumer: sub.consumer, topic: sub.topic, seq: message.seq, reason }, 'dead-lettered');
+    await advance();
+    return true;
+  }
+
+  function run(sub: Subscription, partition: number): Promise<void> {
+    return (async () => {
+      while (!stopped) {
+        let progressed = false;
+        try {
+          progressed = await step(sub, partition);
+        } catch (err) {
+          if (stopped) break;
+          log?.error({ err, consumer: sub.consumer, topic: sub.topic }, 'embedded bus step failed');
+        }
+        if (!progressed && !stopped) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(done, pollMs);
+            function done() {
+              clearTimeout(timer);
+              wake.off(sub.topic, done);
+              wake.off('stop', done);
+              resolve();
+            }
+            wake.once(sub.topic, done);
+            wake.once('stop', done);
+          });
+        }
+      }
+    })();
+  }
+
+  return {
+    publish,
+    /** Starts one worker per subscription and partition. */
+    start(subscriptions: Subscription[]) {
+      for (const sub of subscriptions) {
+        for (let p = 0; p < partitionsOf(sub.topic); p++) workers.push(run(sub, p));
+      }
+    },
+    async close() {
+      stopped = true;
+      wake.emit('stop');
+      await Promise.allSettled(workers);
+    },
+  };
+}
+
+export type EmbeddedBus = ReturnType<typeof createEmbeddedBus>;

@@ -1,0 +1,83 @@
+import { fileURLToPath } from 'node:url';
+import type { DbHandle } from '@tasktide/db';
+import type { Subscription } from '@tasktide/events';
+import type { Logger } from '@tasktide/service-kit';
+import { Elysia } from 'elysia';
+import type { BusMetrics } from '../metrics.ts';
+import type { Platform } from '../ports.ts';
+import { createEmbeddedBus, type EmbeddedBusOptions } from './bus.ts';
+import { createEmbeddedScheduler } from './jobs.ts';
+import { createEmbeddedState } from './state.ts';
+
+export const embeddedMigrations = {
+  migrationsFolder: fileURLToPath(new URL('../../drizzle', import.meta.url)),
+  migrationsSchema: 'embedded',
+};
+
+type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+/**
+ * The in-process stand-in for daprd + Kafka + scheduler, shared by every app in the `bun dev`
+ * process. `platform(appId)` hands each app the same ports the Dapr adapter implements.
+ */
+export async function createEmbeddedRuntime(opts: {
+  db: DbHandle;
+  log?: Logger;
+  metrics?: BusMetrics;
+  bus?: Omit<EmbeddedBusOptions, 'db' | 'log' | 'metrics'>;
+  jobsPollMs?: number;
+  env?: Record<string, string | undefined>;
+}) {
+  await opts.db.migrate(embeddedMigrations);
+  const db = opts.db.db;
+  const bus = createEmbeddedBus({ db, log: opts.log, metrics: opts.metrics, ...opts.bus });
+  const scheduler = createEmbeddedScheduler({ db, log: opts.log, pollMs: opts.jobsPollMs });
+  const apps = new Map<string, FetchHandler>();
+  const env = opts.env ?? process.env;
+
+  function platform(appId: string): Platform {
+    return {
+      kind: 'embedded',
+      appId,
+      pubsub: {
+        publish: bus.publish,
+        subscribe(subscriptions: Subscription[]) {
+          bus.start(subscriptions);
+          return new Elysia({ name: `embedded-subscriptions:${appId}` });
+        },
+        close: async () => {},
+      },
+      state: createEmbeddedState(db, appId),
+      secrets: { get: async (name) => env[name] },
+      invoker: {
+        async invoke(target, path, init = {}) {
+          const handler = apps.get(target);
+          if (!handler) return new Response(`no app ${target}`, { status: 503 });
+          return handler(new Request(`http://${target}.embedded/${path.replace(/^\//, '')}`, init));
+        },
+      },
+      jobs: scheduler.forApp(appId),
+      onJob(handler) {
+        scheduler.register(appId, handler);
+        return new Elysia({ name: `embedded-jobs:${appId}` });
+      },
+      ready: async () => {},
+      close: async () => {},
+    };
+  }
+
+  return {
+    platform,
+    /** Makes an app reachable by service invocation under its id. */
+    registerApp(appId: string, handler: FetchHandler) {
+      apps.set(appId, handler);
+    },
+    bus,
+    async close() {
+      await bus.close();
+      await scheduler.close();
+    },
+  };
+}
+
+export type EmbeddedRuntime = Awaited<ReturnType<typeof createEmbeddedRuntime>>;

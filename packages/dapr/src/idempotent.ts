@@ -1,0 +1,56 @@
+import type { Db, Tx } from '@tasktide/db';
+
+import { type PgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { StateStore } from './ports.ts';
+
+/** The `(consumer, event_id)` ledger a consuming app keeps in its own schema. */
+export function processedEventsTable(schema: PgSchema) {
+  return schema.table(
+    'processed_events',
+    {
+      consumer: text('consumer').notNull(),
+      eventId: uuid('event_id').notNull(),
+      processedAt: timestamp('processed_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    },
+    (t) => [primaryKey({ columns: [t.consumer, t.eventId] })],
+  );
+}
+export type ProcessedEventsTable = ReturnType<typeof processedEventsTable>;
+
+/**
+ * Runs `effect` at most once per (consumer, event id): the ledger row and the effect commit in one
+ * transaction, so a redelivery after a crash either finds both or neither. Returns false for a
+ * duplicate (the effect was skipped).
+ *
+ * @example
+ * const applied = await onceInTransaction(db, processed, 'audit', event.event_id, (tx) => tx.insert(log).values(row))
+ */
+export async function onceInTransaction(
+  db: Db,
+  ledger: ProcessedEventsTable,
+  consumer: string,
+  eventId: string,
+  effect: (tx: Tx) => Promise<unknown>,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(ledger)
+      .values({ consumer, eventId })
+      .onConflictDoNothing()
+      .returning({ id: ledger.eventId });
+    if (!inserted.length) return false;
+    await effect(tx);
+    return true;
+  });
+}
+
+/**
+ * For effects outside the database (a webhook, a socket push): claims `<consumer>:<eventId>` in the
+ * state store first-write-wins; only the winner acts. If the act then fails the caller should
+ * `release` so a redelivery can try again.
+ */
+export async function claimOnce(state: StateStore, consumer: string, eventId: string, ttlSeconds = 7 * 86_400) {
+  const key = `claim:${consumer}:${eventId}`;
+  const won = await state.claim(key, { at: new Date().toISOString() }, { ttlSeconds });
+  return { won, release: () => state.delete(key) };
+}

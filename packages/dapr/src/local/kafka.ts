@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import { Admin, Consumer, stringDeserializers } from '@platformatic/kafka';
+import { allTopics, deadLetterTopic, topicPartitions } from '@tasktide/events';
+import { runScript, stopProcess, waitFor } from './process.ts';
+
+/** Every topic with its partition count: the three event topics and their dead-letter twins. */
+export function topicPlan(): { topic: string; partitions: number }[] {
+  return allTopics.flatMap((topic) => [
+    { topic, partitions: topicPartitions[topic] },
+    { topic: deadLetterTopic(topic), partitions: 1 },
+  ]);
+}
+
+/** Creates topics explicitly (Dapr never creates topics; auto-creation stays off). Idempotent. */
+export async function createTopics(brokers: string[], plan = topicPlan()) {
+  const admin = new Admin({ clientId: 'tasktide-topics', bootstrapBrokers: brokers });
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = plan.filter((t) => !existing.has(t.topic));
+    for (const t of missing) {
+      await admin.createTopics({ topics: [t.topic], partitions: t.partitions, replicas: 1 });
+    }
+    await waitFor('topics to have leaders', async () => {
+      const meta = await admin.metadata({ topics: plan.map((t) => t.topic) });
+      return plan.every((t) => meta.topics.get(t.topic)?.partitionsCount === t.partitions);
+    });
+  } finally {
+    await admin.close();
+  }
+}
+
+export interface KafkaBroker {
+  brokers: string[];
+  dataDir: string;
+  stop(): Promise<void>;
+  /** Starts it again on the same data dir and port (for outage tests). */
+  restart(): Promise<void>;
+}
+
+/** Starts a single-node KRaft broker via scripts/platform/start-kafka.sh (jars cached outside the repo). */
+export async function startKafka(opts: {
+  dataDir: string;
+  port: number;
+  controllerPort: number;
+}): Promise<KafkaBroker> {
+  const start = () =>
+    runScript('scripts/platform/start-kafka.sh', [opts.dataDir, String(opts.port), String(opts.controllerPort)]);
+  await start();
+  const pidFile = join(opts.dataDir, 'kafka.pid');
+  const stop = async () => {
+    const pid = Number(
+      await Bun.file(pidFile)
+        .text()
+        .catch(() => '0'),
+    );
+    if (!pid) return;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    await waitFor(
+      'kafka to stop',
+      async () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      30_000,
+    ).catch(() => process.kill(pid, 'SIGKILL'));
+  };
+  return {
+    brokers: [`127.0.0.1:${opts.port}`],
+    dataDir: opts.dataDir,
+    stop,
+    restart: async () => void (await start()),
+  };
+}
+
+export interface KafkaRecord {
+  topic: string;
+  partition: number;
+  key: string | null;
+  value: unknown;
+  offset: bigint;
+}
+
+/**
+ * Reads a topic from the beginning until `until(records)` holds (or the timeout passes) with a
+ * fresh consumer group: what actually reached the broker, independent of any Dapr subscriber.
+ */
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  until: (records: KafkaRecord[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<KafkaRecord[]> {
+  const consumer = new Consumer({
+    groupId: `tasktide-probe-${crypto.randomUUID()}`,
+    clientId: 'tasktide-probe',
+    bootstrapBrokers: brokers,
+    deserializers: stringDeserializers,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 500,
+  });
+  const records: KafkaRecord[] = [];
+  try {
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
+    const deadline = setTimeout(() => stream.close(), timeoutMs);
+    try {
+      for await (const m of stream) {
+        let value: unknown = m.value;
+        try {
+          value = JSON.parse(String(m.value));
+        } catch {}
+        records.push({ topic: m.topic, partition: m.partition, key: m.key ?? null, value, offset: m.offset });
+        if (until(records)) break;
+      }
+    } finally {
+      clearTimeout(deadline);
+      await stream.close().catch(() => {});
+    }
+  } finally {
+    await consumer.close(true).catch(() => {});
+  }
+  return records;
+}
+
+export { stopProcess };

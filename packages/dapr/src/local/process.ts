@@ -1,0 +1,86 @@
+import { mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import type { Subprocess } from 'bun';
+
+/** Repository root (scripts live there). */
+export const repoRoot = join(import.meta.dir, '../../../..');
+
+/** A free TCP port on 127.0.0.1 (bind to port 0 and read what the kernel picked). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const children = new Set<Subprocess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Spawns a long-running helper with its output in a log file; killed when this process exits. */
+export function spawnLogged(
+  cmd: string[],
+  opts: { log: string; env?: Record<string, string | undefined>; cwd?: string },
+): Subprocess {
+  mkdirSync(dirname(opts.log), { recursive: true });
+  const fd = openSync(opts.log, 'a');
+  const child = Bun.spawn(cmd, { stdout: fd, stderr: fd, env: { ...process.env, ...opts.env }, cwd: opts.cwd });
+  children.add(child);
+  child.exited.then(() => children.delete(child));
+  return child;
+}
+
+export async function stopProcess(child: Subprocess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000) {
+  if (child.exitCode !== null || child.signalCode) return;
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+/** Polls until `check` resolves truthy, or throws after `timeoutMs` with the last error. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 200,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await Bun.sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** Runs a script of the repo and returns its trimmed stdout (throws with stderr on failure). */
+export async function runScript(
+  script: string,
+  args: string[] = [],
+  env: Record<string, string | undefined> = {},
+): Promise<string> {
+  const proc = Bun.spawn(['bash', join(repoRoot, script), ...args], {
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: { ...process.env, ...env },
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) throw new Error(`${script} failed (${code}): ${err.slice(-2000)}`);
+  return out.trim().split('\n').at(-1) ?? '';
+}
