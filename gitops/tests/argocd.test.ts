@@ -77,6 +77,15 @@ describe.each([...clusters])('Argo CD graph on %s', (cluster) => {
     const { apps, items } = await graph(cluster);
     expect(projectViolations(apps, items)).toEqual([]);
   });
+  test('the services project admits every kind the service chart renders', async () => {
+    const { items } = await graph(cluster);
+    const project = items.find(({ object }) => object.kind === 'AppProject' && object.metadata.name === 'services')!;
+    const allowed = (
+      project.object.spec as { namespaceResourceWhitelist: { kind: string }[] }
+    ).namespaceResourceWhitelist.map((k) => k.kind);
+    const rendered = new Set((await renderServices()).flatMap((r) => r.objects.map(({ object }) => object.kind)));
+    expect([...rendered].filter((kind) => !allowed.includes(kind))).toEqual([]);
+  });
   test('rollback from the UI sticks (parents ignore /spec/syncPolicy)', async () => {
     const { items } = await graph(cluster);
     expect(rollbackBlockers(items, rootApp(cluster).object)).toEqual([]);

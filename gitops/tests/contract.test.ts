@@ -98,6 +98,19 @@ describe('services', () => {
   });
 });
 
+describe('hand-written manifests follow the repo style', () => {
+  test('one resource per file, named <component>-<kind>.yaml', () => {
+    const bySource = new Map<string, string[]>();
+    for (const { source, object } of handWrittenManifests()) {
+      bySource.set(source, [...(bySource.get(source) ?? []), object.kind]);
+    }
+    const offenders = [...bySource].filter(
+      ([source, kinds]) => kinds.length !== 1 || !source.endsWith(`-${kinds[0]!.toLowerCase()}.yaml`),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
+
 describe('Dapr components and topics', () => {
   const manifests = handWrittenManifests().filter(({ source }) => source.startsWith('gitops/platform/dapr/'));
   const component = (name: string) =>
