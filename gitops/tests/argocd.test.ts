@@ -2,7 +2,7 @@
 // Application's repo path and value files exist, third-party charts are pinned, sync waves follow the
 // layers and CRD providers, AppProjects admit what they must, and UI rollback cannot be undone by a
 // parent. Each check also fails a broken fixture.
-import { describe, expect, test } from 'bun:test';
+import { describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -19,6 +19,9 @@ import { repoRoot } from './lib/deps.ts';
 import { broken } from './lib/fixtures.ts';
 import { handWrittenManifests, type Located, parseDocuments } from './lib/manifests.ts';
 import { clusters, renderApps, renderServices } from './lib/render.ts';
+
+// The first test to render waits for helm to install (cold cache: ~15 s) and the renders.
+setDefaultTimeout(60_000);
 
 const rootApp = (cluster: string) =>
   parseDocuments(

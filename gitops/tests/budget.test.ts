@@ -2,12 +2,15 @@
 // (node shape in clusters/oke/tofu/variables.tf) and every block volume the OKE overlays request are
 // added up against Oracle's limits: 4 OCPU, 24 GB memory, 200 GB block storage including boot
 // volumes, where each volume is billed at no less than 50 GB.
-import { describe, expect, test } from 'bun:test';
+import { describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, YAML } from './lib/deps.ts';
 import type { Loose } from './lib/fixtures.ts';
 import { handWrittenManifests } from './lib/manifests.ts';
+
+// The first test to render waits for helm to install (cold cache: ~15 s) and the renders.
+setDefaultTimeout(60_000);
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 

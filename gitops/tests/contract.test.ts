@@ -1,12 +1,15 @@
 // Offline tier: the contract with the other engineers — where CI's tag bump writes, which services
 // exist, and the Dapr components and topics the services rely on.
-import { describe, expect, test } from 'bun:test';
+import { describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, YAML } from './lib/deps.ts';
 import type { Loose } from './lib/fixtures.ts';
 import { handWrittenManifests } from './lib/manifests.ts';
 import { clusters, renderServices, services } from './lib/render.ts';
+
+// The first test to render waits for helm to install (cold cache: ~15 s) and the renders.
+setDefaultTimeout(60_000);
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 const sha = /^[0-9a-f]{40}$/;

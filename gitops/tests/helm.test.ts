@@ -1,10 +1,13 @@
 // Offline tier: helm lint --strict and helm template of the service chart for every service ×
 // cluster and of the app-of-apps chart per cluster (helm 3.17 from scripts/platform/install-helm.sh).
-import { describe, expect, test } from 'bun:test';
+import { describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { YAML } from './lib/deps.ts';
 import { tempFile } from './lib/fixtures.ts';
 import { lintStrict, template } from './lib/helm.ts';
 import { renderApps, renderServices, serviceChart, serviceValueFiles } from './lib/render.ts';
+
+// The first test to render waits for helm to install (cold cache: ~15 s) and the renders.
+setDefaultTimeout(60_000);
 
 describe('service chart', () => {
   test('helm lint --strict passes for every service × cluster', async () => {

@@ -1,12 +1,15 @@
 // Offline tier: yamllint over every YAML file under gitops/ and clusters/, shellcheck over the
 // platform shell scripts (including the topic script embedded in a ConfigMap). Both tools come from
 // Debian via scripts/platform/install-lint-tools.sh; each check also fails a broken fixture.
-import { beforeAll, describe, expect, test } from 'bun:test';
+import { beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './lib/deps.ts';
 import { tempFile } from './lib/fixtures.ts';
 import { handWrittenManifests } from './lib/manifests.ts';
+
+// The first test to render waits for helm to install (cold cache: ~15 s) and the renders.
+setDefaultTimeout(60_000);
 
 const yamllintConfig = join(repoRoot, 'gitops/.yamllint.yaml');
 const shellScripts = [

@@ -1,7 +1,7 @@
 // Offline tier: policies over everything that would reach a cluster — probes, requests and limits,
 // non-root and read-only root FS, no `latest`, Dapr annotations, zero-downtime rollouts, namespace
 // guards, and no Secret with data anywhere in git. Each policy also fails a broken fixture.
-import { describe, expect, test } from 'bun:test';
+import { describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { repoRoot } from './lib/deps.ts';
@@ -9,6 +9,9 @@ import { broken, type Loose } from './lib/fixtures.ts';
 import { handWrittenManifests, isYaml, type Located, parseDocuments, walk } from './lib/manifests.ts';
 import { allPolicies } from './lib/policies.ts';
 import { renderServices } from './lib/render.ts';
+
+// The first test to render waits for helm to install (cold cache: ~15 s) and the renders.
+setDefaultTimeout(60_000);
 
 const everything = async (): Promise<Located[]> => [
   ...handWrittenManifests(),

