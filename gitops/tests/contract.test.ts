@@ -55,7 +55,7 @@ describe('services', () => {
     expect(appsValues.services.names).toEqual([...services]);
   });
 
-  test('migration Jobs are PreSync hooks running `bun apps/<app>/src/migrate.ts` without a sidecar', async () => {
+  test('migration Jobs are PreSync hooks running `bun <migration.entrypoint>` without a sidecar', async () => {
     for (const r of await renderServices()) {
       const job = r.objects.find(
         ({ object }) => object.kind === 'Job' && String(object.metadata.name).endsWith('-migrate'),
@@ -66,7 +66,8 @@ describe('services', () => {
       }
       const o = job!.object as Loose;
       expect(o.metadata.annotations['argocd.argoproj.io/hook']).toBe('PreSync');
-      expect(o.spec.template.spec.containers[0].command).toEqual(['bun', `apps/${r.service}/src/migrate.ts`]);
+      const entrypoint = YAML.parse(read(`gitops/services/${r.service}/values.yaml`)).migration.entrypoint;
+      expect(o.spec.template.spec.containers[0].command).toEqual(['bun', entrypoint]);
       expect(o.spec.template.metadata.annotations?.['dapr.io/enabled']).toBeUndefined();
       // Where the app already exists, its migration entry point must too.
       if (existsSync(join(repoRoot, 'apps', r.service!)))

@@ -36,10 +36,10 @@ capabilities:
 
 {{- define "service.podSecurityContext" -}}
 runAsNonRoot: true
-# The bun images run as uid 1000 ("bun"); fsGroup lets that user write the emptyDir volumes.
-runAsUser: 1000
-runAsGroup: 1000
-fsGroup: 1000
+# The distroless bun images' "nonroot" user; fsGroup lets it write the emptyDir volumes.
+runAsUser: 65532
+runAsGroup: 65532
+fsGroup: 65532
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
