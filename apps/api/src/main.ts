@@ -1,36 +1,42 @@
 /** The api as its own process (containers, dev:dapr). `bun dev` mounts it in the all-in-one server instead. */
-import { join } from 'node:path';
-import { createDb } from '@tasktide/db';
-import { createLogger, createMetrics } from '@tasktide/service-kit';
+import { bootstrapService } from '@tasktide/dapr';
 import { createApiApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
 import { apiMigrations } from './db/migrations.ts';
+import { createOutboxRelay } from './outbox/relay.ts';
 import { resolveJwtSecret } from './secrets.ts';
 
 const config = loadApiConfig();
-const logger = createLogger({
-  service: 'api',
-  version: config.SERVICE_VERSION,
-  level: config.LOG_LEVEL,
-  pod: config.POD_NAME,
-});
-const db = await createDb({ url: config.DATABASE_URL, dataDir: join(config.TASKTIDE_DATA_DIR, 'pglite') });
-await db.migrate(apiMigrations);
+const rt = await bootstrapService({ appId: 'api', migrations: [apiMigrations], secretNames: ['JWT_SECRET'] });
 const JWT_SECRET = resolveJwtSecret({
-  configured: config.JWT_SECRET,
+  configured: rt.secrets.JWT_SECRET,
   nodeEnv: config.NODE_ENV,
   dataDir: config.TASKTIDE_DATA_DIR,
 });
-const app = createApiApp({ db, config: { ...config, JWT_SECRET }, logger, metrics: createMetrics('api') }).listen(
-  config.PORT,
-);
-logger.info({ port: config.PORT, database: db.kind }, 'api listening');
+const relay = createOutboxRelay({
+  db: rt.db.db,
+  pubsub: rt.platform.pubsub,
+  log: rt.logger,
+  registry: rt.metrics.registry,
+  owner: config.POD_NAME || undefined,
+});
+const app = createApiApp({
+  db: rt.db,
+  config: { ...config, JWT_SECRET },
+  logger: rt.logger,
+  metrics: rt.metrics,
+  onOutboxWrite: relay.notify,
+  readiness: { sidecar: () => rt.platform.ready() },
+}).listen(config.PORT);
+relay.start();
+rt.logger.info({ port: config.PORT }, 'api listening');
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, async () => {
-    logger.info({ signal }, 'draining');
+    rt.logger.info({ signal }, 'draining');
     await app.stop();
-    await db.close();
+    await relay.stop();
+    await rt.close();
     process.exit(0);
   });
 }

@@ -10,25 +10,15 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/**
- * An api instance on a fresh database (PGlite or real Postgres) for in-process tests:
- * `call()` goes through `app.handle()`, no port needed.
- */
-export async function createTestApi(kind: DbKind, env: Record<string, string> = {}) {
-  const db = await createTestDb(kind);
-  await db.migrate(apiMigrations);
-  const config = parseConfig(apiConfigSchema, { NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
-  const app = createApiApp({
-    db,
-    config: { ...config, JWT_SECRET: 'test-secret-test-secret-test-secret-0123' },
-    logger: createLogger({ service: 'api', level: config.LOG_LEVEL }),
-    metrics: createMetrics('api'),
-  });
+type Handle = (request: Request) => Response | Promise<Response>;
+
+/** A JSON caller over `app.handle` (no port) and a sign-up helper, for in-process tests. */
+export function apiClient(handle: Handle) {
   async function call(method: string, path: string, opts: CallOptions = {}) {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await app.handle(
+    const res = await handle(
       new Request(`http://localhost${path}`, {
         method,
         headers,
@@ -46,10 +36,9 @@ export async function createTestApi(kind: DbKind, env: Record<string, string> = 
     }
     return { status: res.status, headers: res.headers, body: json };
   }
-  let n = 0;
   /** Registers a fresh user and returns its access token and id. */
   async function signUp(overrides: Record<string, unknown> = {}) {
-    const email = `user${++n}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const email = `user-${crypto.randomUUID().slice(0, 12)}@example.com`;
     const password = 'correct horse battery';
     const reg = await call('POST', '/api/v1/auth/register', {
       body: { email, password, display_name: 'Test User', timezone: 'Europe/Berlin', ...overrides },
@@ -58,7 +47,36 @@ export async function createTestApi(kind: DbKind, env: Record<string, string> = 
     const login = await call('POST', '/api/v1/auth/login', { body: { email, password } });
     return { token: login.body.access_token as string, userId: reg.body.id as string, email, password };
   }
-  return { app, db, call, signUp, close: () => db.close() };
+  return { call, signUp };
+}
+
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+
+/** Config for tests: defaults plus overrides, logs silent unless LOG_LEVEL says otherwise. */
+export function testApiConfig(env: Record<string, string> = {}) {
+  const config = parseConfig(apiConfigSchema, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  return { ...config, JWT_SECRET: TEST_JWT_SECRET };
+}
+
+/**
+ * An api instance on a fresh database (PGlite or real Postgres) for in-process tests:
+ * `call()` goes through `app.handle()`, no port needed.
+ */
+export async function createTestApi(kind: DbKind, env: Record<string, string> = {}) {
+  const db = await createTestDb(kind);
+  await db.migrate(apiMigrations);
+  const config = testApiConfig(env);
+  const app = createApiApp({
+    db,
+    config,
+    logger: createLogger({ service: 'api', level: config.LOG_LEVEL }),
+    metrics: createMetrics('api'),
+  });
+  return { app, db, ...apiClient((r) => app.handle(r)), close: () => db.close() };
 }
 
 export type TestApi = Awaited<ReturnType<typeof createTestApi>>;

@@ -1,3 +1,4 @@
+export * from './bootstrap.ts';
 export * from './dapr/platform.ts';
 export * from './dapr/subscriptions.ts';
 export * from './delivery.ts';

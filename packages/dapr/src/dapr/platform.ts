@@ -24,9 +24,9 @@ export interface DaprPlatformOptions {
 
 /**
  * The production adapter: every building block through the app's daprd sidecar over HTTP.
- * Publish and secrets use the SDK's DaprClient; state, invocation and jobs use fetch against the
- * Dapr HTTP API because the SDK hides ETags and status codes (needed for first-write claims and
- * for the caller to tell 404 from 409) and has no Jobs client.
+ * Secrets use the SDK's DaprClient; publish, state, invocation and jobs use fetch against the Dapr
+ * HTTP API because the SDK hides ETags and status codes (needed for first-write claims and for the
+ * caller to tell 404 from 409), misreads bulk-publish failures (see publish) and has no Jobs client.
  */
 export function createDaprPlatform(opts: DaprPlatformOptions): Platform {
   const host = opts.host ?? '127.0.0.1';
@@ -55,22 +55,44 @@ export function createDaprPlatform(opts: DaprPlatformOptions): Platform {
     });
   }
 
+  /**
+   * Bulk publish over the Dapr HTTP API. Not the SDK's publishBulk: it matches failed entries by
+   * `entryID` while daprd answers `entryId`, so over HTTP it reports a failed batch as published
+   * (the broker-outage test caught this as lost events).
+   */
   async function publish(topic: string, messages: OutgoingMessage[]): Promise<PublishResult> {
     if (!messages.length) return { published: [], failed: [] };
     const entries = messages.map((m, i) => ({
-      entryID: String(i),
+      entryId: String(i),
       event: m.data,
       contentType: 'application/json',
+      // partitionKey becomes the Kafka message key: one user's events share a partition, in order.
       metadata: { partitionKey: m.key },
     }));
-    const res = await client().pubsub.publishBulk(pubsubName, topic, entries);
-    const failedIds = new Set<number>();
-    const failed = res.failedMessages.map((f) => {
-      const index = Number((f.message as { entryID?: string }).entryID);
-      failedIds.add(index);
-      return { eventId: messages[index]?.data.event_id ?? 'unknown', error: String(f.error?.message ?? f.error) };
-    });
-    return { published: messages.filter((_, i) => !failedIds.has(i)).map((m) => m.data.event_id), failed };
+    const res = await fetch(
+      `${baseUrl().replace('/v1.0', '/v1.0-alpha1')}/publish/bulk/${pubsubName}/${encodeURIComponent(topic)}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(entries),
+      },
+    );
+    if (res.ok) return { published: messages.map((m) => m.data.event_id), failed: [] };
+    const text = await res.text();
+    let failedEntries: { entryId?: string; error?: string }[] = [];
+    try {
+      failedEntries = (JSON.parse(text) as { failedEntries?: typeof failedEntries }).failedEntries ?? [];
+    } catch {}
+    // Without a per-entry answer the whole batch is treated as failed (it will be retried).
+    if (!failedEntries.length) throw new Error(`bulk publish to ${topic}: ${res.status} ${text.slice(0, 500)}`);
+    const failedIdx = new Set(failedEntries.map((f) => Number(f.entryId)));
+    return {
+      published: messages.filter((_, i) => !failedIdx.has(i)).map((m) => m.data.event_id),
+      failed: failedEntries.map((f) => ({
+        eventId: messages[Number(f.entryId)]?.data.event_id ?? 'unknown',
+        error: String(f.error ?? 'unknown'),
+      })),
+    };
   }
 
   const state: StateStore = {

@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import { createDb, type DbHandle, type MigrateOptions } from '@tasktide/db';
+import {
+  createLogger,
+  createMetrics,
+  type Logger,
+  type Metrics,
+  parseConfig,
+  ConfigType as T,
+} from '@tasktide/service-kit';
+import { createDaprPlatform } from './dapr/platform.ts';
+import { createEmbeddedRuntime, type EmbeddedRuntime } from './embedded/runtime.ts';
+import { createBusMetrics } from './metrics.ts';
+import type { Platform } from './ports.ts';
+
+/** How a service reaches its building blocks, parsed once from env. */
+export const platformConfigSchema = T.Object({
+  /** `dapr` in clusters and dev:dapr (a sidecar is next to us); `embedded` runs everything in process. */
+  TASKTIDE_BUS: T.Union([T.Literal('embedded'), T.Literal('dapr')], { default: 'embedded' }),
+  DAPR_HTTP_PORT: T.Integer({ default: 3500, minimum: 1, maximum: 65535 }),
+  /** Token this app sends to its sidecar (Dapr API token auth). */
+  DAPR_API_TOKEN: T.Optional(T.String({ minLength: 1 })),
+  DATABASE_URL: T.Optional(T.String({ pattern: '^postgres(ql)?://' })),
+  TASKTIDE_DATA_DIR: T.String({ default: '.data' }),
+  LOG_LEVEL: T.String({ default: 'info' }),
+  SERVICE_VERSION: T.String({ default: '0.0.0-dev' }),
+  POD_NAME: T.String({ default: '' }),
+});
+
+export interface ServiceRuntime {
+  logger: Logger;
+  metrics: Metrics;
+  db: DbHandle;
+  platform: Platform;
+  /** Credentials: from the Dapr secret store under Dapr, else from env. */
+  secrets: Record<string, string | undefined>;
+  embedded?: EmbeddedRuntime;
+  close(): Promise<void>;
+}
+
+/**
+ * Start-up every service shares: config, logger, metrics, secrets, database (+ migrations) and the
+ * platform adapter. Under Dapr the credentials (DATABASE_URL included) come from the secret store
+ * before the database is opened; without Dapr they come from env.
+ */
+export async function bootstrapService(opts: {
+  appId: string;
+  migrations: MigrateOptions[];
+  secretNames?: string[];
+  env?: Record<string, string | undefined>;
+}): Promise<ServiceRuntime> {
+  const env = opts.env ?? process.env;
+  const config = parseConfig(platformConfigSchema, env);
+  const logger = createLogger({
+    service: opts.appId,
+    version: config.SERVICE_VERSION,
+    level: config.LOG_LEVEL,
+    pod: config.POD_NAME,
+  });
+  const metrics = createMetrics(opts.appId);
+  const busMetrics = createBusMetrics(metrics.registry);
+  const names = ['DATABASE_URL', ...(opts.secretNames ?? [])];
+  const secrets: Record<string, string | undefined> = {};
+
+  let platform: Platform | undefined;
+  if (config.TASKTIDE_BUS === 'dapr') {
+    platform = createDaprPlatform({
+      appId: opts.appId,
+      httpPort: config.DAPR_HTTP_PORT,
+      apiToken: config.DAPR_API_TOKEN,
+      log: logger,
+      metrics: busMetrics,
+    });
+    for (const name of names) secrets[name] = env[name] || (await platform.secrets.get(name).catch(() => undefined));
+  } else {
+    for (const name of names) secrets[name] = env[name];
+  }
+
+  const db = await createDb({ url: secrets.DATABASE_URL, dataDir: join(config.TASKTIDE_DATA_DIR, 'pglite') });
+  for (const m of opts.migrations) await db.migrate(m);
+  let embedded: EmbeddedRuntime | undefined;
+  if (!platform) {
+    embedded = await createEmbeddedRuntime({ db, log: logger, metrics: busMetrics, env });
+    platform = embedded.platform(opts.appId);
+  }
+  logger.info({ bus: config.TASKTIDE_BUS, database: db.kind }, 'service bootstrapped');
+  const ready = platform;
+  return {
+    logger,
+    metrics,
+    db,
+    platform: ready,
+    secrets,
+    embedded,
+    async close() {
+      await embedded?.close();
+      await ready.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from './daprd.ts';
+export * from './kafka.ts';
+export * from './process.ts';
+export * from './resources.ts';
+export * from './stack.ts';
