@@ -1,9 +1,9 @@
 /** The api as its own process (containers, dev:dapr). `bun dev` mounts it in the all-in-one server instead. */
-import { bootstrapService } from '@tasktide/dapr';
+import { bootstrapService, createOutboxRelay } from '@tasktide/dapr';
 import { createApiApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
 import { apiMigrations } from './db/migrations.ts';
-import { createOutboxRelay } from './outbox/relay.ts';
+import { outbox, relayLease } from './db/schema.ts';
 import { resolveJwtSecret } from './secrets.ts';
 
 const config = loadApiConfig();
@@ -15,6 +15,7 @@ const JWT_SECRET = resolveJwtSecret({
 });
 const relay = createOutboxRelay({
   db: rt.db.db,
+  tables: { outbox, relayLease },
   pubsub: rt.platform.pubsub,
   log: rt.logger,
   registry: rt.metrics.registry,

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { apiRoutes, buildApiDeps, OPENAPI_JSON_PATH, openapiDocs } from '@tasktide/api/app';
 import { loadApiConfig } from '@tasktide/api/config';
 import { apiMigrations } from '@tasktide/api/migrations';
-import { createOutboxRelay } from '@tasktide/api/relay';
+import { outbox, relayLease } from '@tasktide/api/schema';
 import { resolveJwtSecret } from '@tasktide/api/secrets';
-import { createBusMetrics, createEmbeddedRuntime } from '@tasktide/dapr';
+import { createBusMetrics, createEmbeddedRuntime, createOutboxRelay } from '@tasktide/dapr';
 import { createDb } from '@tasktide/db';
 import { createLogger, createMetrics, createService } from '@tasktide/service-kit';
 
@@ -27,6 +27,7 @@ const JWT_SECRET = resolveJwtSecret({
 
 const relay = createOutboxRelay({
   db: db.db,
+  tables: { outbox, relayLease },
   pubsub: runtime.platform('api').pubsub,
   log: logger,
   registry: metrics.registry,

@@ -1,10 +1,9 @@
+import { outboxTables } from '@tasktide/dapr/outbox-tables';
 import { sql } from 'drizzle-orm';
 import {
-  bigserial,
   customType,
   index,
   integer,
-  jsonb,
   pgSchema,
   primaryKey,
   text,
@@ -114,34 +113,8 @@ export const idempotencyKeys = apiSchema.table(
   (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );
 
-/** Transactional outbox: written in the same transaction as the change it describes. */
-export const outbox = apiSchema.table(
-  'outbox',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    eventId: uuid('event_id').notNull(),
-    topic: text('topic').notNull(),
-    partitionKey: text('partition_key').notNull(),
-    eventType: text('event_type').notNull(),
-    envelope: jsonb('envelope').notNull(),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    publishedAt: ts('published_at'),
-    attempts: integer('attempts').notNull().default(0),
-    lastError: text('last_error'),
-  },
-  (t) => [
-    uniqueIndex('outbox_event_key').on(t.eventId, t.topic),
-    index('outbox_pending_idx').on(t.id).where(sql`published_at is null`),
-    index('outbox_published_idx').on(t.publishedAt).where(sql`published_at is not null`),
-  ],
-);
-
-/** Leader lease of the relay: exactly one instance drains the outbox at a time. */
-export const relayLease = apiSchema.table('relay_lease', {
-  name: text('name').primaryKey(),
-  owner: text('owner').notNull(),
-  expiresAt: ts('expires_at').notNull(),
-});
+/** Transactional outbox + relay lease (shared shape, see @tasktide/dapr outboxTables). */
+export const { outbox, relayLease } = outboxTables(apiSchema);
 
 export type UserRow = typeof users.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { createOutboxRelay, type OutboxRelay } from '@tasktide/dapr';
 import { type KafkaRecord, type LocalStack, readTopic, sharedStack } from '@tasktide/dapr/local';
 import { stackEnabled } from '@tasktide/dapr/testing';
 import { createDb, type DbHandle } from '@tasktide/db';
@@ -7,9 +8,8 @@ import { createLogger, createMetrics } from '@tasktide/service-kit';
 import { isNull, sql } from 'drizzle-orm';
 import { createApiApp } from '../app.ts';
 import { apiMigrations } from '../db/migrations.ts';
-import { outbox } from '../db/schema.ts';
+import { outbox, relayLease } from '../db/schema.ts';
 import { apiClient, testApiConfig } from '../testing.ts';
-import { createOutboxRelay, type OutboxRelay } from './relay.ts';
 
 // Real stack: api → outbox → relay → daprd (bulk publish, partitionKey) → Kafka 4.
 describe.skipIf(!stackEnabled)('outbox to Kafka through daprd (real stack)', () => {
@@ -28,6 +28,7 @@ describe.skipIf(!stackEnabled)('outbox to Kafka through daprd (real stack)', () 
     const app = await stack.startApp('api', (platform) => {
       relay = createOutboxRelay({
         db: db.db,
+        tables: { outbox, relayLease },
         pubsub: platform.pubsub,
         log: logger,
         registry: metrics.registry,

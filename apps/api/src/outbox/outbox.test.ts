@@ -1,13 +1,21 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { createEmbeddedRuntime, type EmbeddedRuntime, type PubSub } from '@tasktide/dapr';
+import {
+  backoffDelay,
+  createEmbeddedRuntime,
+  createOutboxRelay as createRelay,
+  type EmbeddedRuntime,
+  type PubSub,
+  type RelayOptions,
+} from '@tasktide/dapr';
 import { dbKinds } from '@tasktide/db/testing';
 import { parseEvent } from '@tasktide/events';
 import { asc, eq, isNull } from 'drizzle-orm';
 import { Registry } from 'prom-client';
-import { outbox } from '../db/schema.ts';
+import { outbox, relayLease } from '../db/schema.ts';
 import { createTask } from '../tasks/service.ts';
 import { createTestApi, type TestApi } from '../testing.ts';
-import { backoffDelay, createOutboxRelay } from './relay.ts';
+
+const createOutboxRelay = (o: Omit<RelayOptions, 'tables'>) => createRelay({ ...o, tables: { outbox, relayLease } });
 
 describe.each(dbKinds())('transactional outbox and relay on %s', (kind) => {
   let api: TestApi;

@@ -1,9 +1,9 @@
+import { writeEvents } from '@tasktide/dapr';
 import type { Executor, Tx } from '@tasktide/db';
 import { type AnyEvent, createEvent, type EventContext } from '@tasktide/events';
 import { AppError } from '@tasktide/service-kit';
 import { and, eq, inArray } from 'drizzle-orm';
-import { seriesCancellations, type TaskRow, tasks } from '../db/schema.ts';
-import { writeEvents } from '../outbox/write.ts';
+import { outbox, seriesCancellations, type TaskRow, tasks } from '../db/schema.ts';
 import { toSnapshot, toTaskDto } from './dto.ts';
 import type { CreateTaskInput, PatchTaskInput, TaskDto } from './model.ts';
 import { finalizeFields, parseDueAt, type TaskFields } from './validate.ts';
@@ -58,7 +58,7 @@ export async function createTask(db: Executor, actor: Actor, input: CreateTaskIn
       .values({ id, userId: actor.userId, ...fields, seriesId: fields.recurrence ? id : null })
       .returning()) as TaskRow[];
     const task = row as TaskRow;
-    await writeEvents(tx, [createEvent('task.created', toSnapshot(task), actor)]);
+    await writeEvents(tx, outbox, [createEvent('task.created', toSnapshot(task), actor)]);
     return toTaskDto(task);
   });
 }
@@ -120,7 +120,7 @@ export async function updateTask(
       .where(eq(tasks.id, row.id))
       .returning()) as TaskRow[];
     const task = updated as TaskRow;
-    await writeEvents(tx, [
+    await writeEvents(tx, outbox, [
       createEvent('task.updated', { task_id: task.id, version: task.version, changes, task: toSnapshot(task) }, actor),
     ]);
     return toTaskDto(task);
@@ -140,7 +140,7 @@ export async function completeTask(db: Executor, actor: Actor, id: string, ifMat
       .where(eq(tasks.id, row.id))
       .returning()) as TaskRow[];
     const task = updated as TaskRow;
-    await writeEvents(tx, [
+    await writeEvents(tx, outbox, [
       createEvent(
         'task.completed',
         { task_id: task.id, completed_at: now.toISOString(), version: task.version, task: toSnapshot(task) },
@@ -162,7 +162,7 @@ export async function reopenTask(db: Executor, actor: Actor, id: string, ifMatch
       .where(eq(tasks.id, row.id))
       .returning()) as TaskRow[];
     const task = updated as TaskRow;
-    await writeEvents(tx, [
+    await writeEvents(tx, outbox, [
       createEvent(
         'task.updated',
         {
@@ -212,6 +212,6 @@ export async function deleteTask(
     const events: AnyEvent[] = victims.map((v) =>
       createEvent('task.deleted', { task_id: v.id, scope, series_id: v.seriesId }, actor),
     );
-    await writeEvents(tx, events);
+    await writeEvents(tx, outbox, events);
   });
 }

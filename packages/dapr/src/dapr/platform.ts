@@ -1,4 +1,3 @@
-import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr';
 import type { Subscription } from '@tasktide/events';
 import type { Logger } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
@@ -23,10 +22,11 @@ export interface DaprPlatformOptions {
 }
 
 /**
- * The production adapter: every building block through the app's daprd sidecar over HTTP.
- * Secrets use the SDK's DaprClient; publish, state, invocation and jobs use fetch against the Dapr
- * HTTP API because the SDK hides ETags and status codes (needed for first-write claims and for the
- * caller to tell 404 from 409), misreads bulk-publish failures (see publish) and has no Jobs client.
+ * The production adapter: every building block through the app's daprd sidecar, over the Dapr
+ * HTTP API with fetch. Not @dapr/dapr's DaprClient, which the design card suggests: its HTTP client
+ * hides ETags and status codes (first-write claims need the 409, callers need 404 vs 409), it
+ * misreads bulk-publish failures as success (see publish — the outage test lost events), it has no
+ * Jobs client, and importing it costs ~60 MB of idle RSS per service (docs/platform.md).
  */
 export function createDaprPlatform(opts: DaprPlatformOptions): Platform {
   const host = opts.host ?? '127.0.0.1';
@@ -36,18 +36,6 @@ export function createDaprPlatform(opts: DaprPlatformOptions): Platform {
   const stateStore = opts.stateStoreName ?? 'statestore';
   const secretStore = opts.secretStoreName ?? 'secretstore';
   const headers: Record<string, string> = opts.apiToken ? { 'dapr-api-token': opts.apiToken } : {};
-  let sdk: DaprClient | undefined;
-  function client(): DaprClient {
-    sdk ??= new DaprClient({
-      daprHost: host,
-      daprPort: String(portOf()),
-      communicationProtocol: CommunicationProtocolEnum.HTTP,
-      daprApiToken: opts.apiToken,
-      logger: { level: LogLevel.Error },
-    });
-    return sdk;
-  }
-
   async function call(path: string, init: RequestInit = {}): Promise<Response> {
     return fetch(`${baseUrl()}${path}`, {
       ...init,
@@ -183,8 +171,10 @@ export function createDaprPlatform(opts: DaprPlatformOptions): Platform {
     state,
     secrets: {
       async get(name) {
-        const res = (await client().secret.get(secretStore, name)) as Record<string, string>;
-        return res?.[name];
+        const res = await call(`/secrets/${secretStore}/${encodeURIComponent(name)}`);
+        if (res.status === 204 || res.status === 404) return undefined;
+        if (!res.ok) throw new Error(`secret ${name}: ${res.status} ${await res.text()}`);
+        return ((await res.json()) as Record<string, string>)[name];
       },
     },
     invoker: {
@@ -223,8 +213,6 @@ export function createDaprPlatform(opts: DaprPlatformOptions): Platform {
       const res = await fetch(`${baseUrl()}/healthz/outbound`);
       if (!res.ok) throw new Error(`daprd not ready: ${res.status}`);
     },
-    close: async () => {
-      await sdk?.stop().catch(() => {});
-    },
+    close: async () => {},
   };
 }

@@ -1,12 +1,12 @@
 import type { Executor } from '@tasktide/db';
 import { type AnyEvent, topicOf, topics } from '@tasktide/events';
-import { outbox } from '../db/schema.ts';
+import type { OutboxTables } from './tables.ts';
 
 /**
  * Appends events to the outbox inside the caller's transaction, so an event exists exactly when
  * its change committed. Task lifecycle events are also written for `task-updates` (realtime).
  */
-export async function writeEvents(tx: Executor, events: AnyEvent[]): Promise<void> {
+export async function writeEvents(tx: Executor, outbox: OutboxTables['outbox'], events: AnyEvent[]): Promise<void> {
   if (!events.length) return;
   const rows = events.flatMap((event) => {
     const primary = topicOf[event.event_type];

@@ -1,12 +1,13 @@
-import type { PubSub } from '@tasktide/dapr';
-import { type Db, rowsOf } from '@tasktide/db';
+import type { Db } from '@tasktide/db';
 import type { Logger } from '@tasktide/service-kit';
 import { and, asc, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { outbox, relayLease } from '../db/schema.ts';
+import type { PubSub } from '../ports.ts';
+import type { OutboxTables } from './tables.ts';
 
 export interface RelayOptions {
   db: Db;
+  tables: OutboxTables;
   pubsub: Pick<PubSub, 'publish'>;
   log?: Logger;
   registry?: Registry;
@@ -38,6 +39,7 @@ export function backoffDelay(failures: number, baseMs: number, maxMs: number, ra
  */
 export function createOutboxRelay({
   db,
+  tables: { outbox, relayLease },
   pubsub,
   log,
   registry,
@@ -68,9 +70,7 @@ export function createOutboxRelay({
     help: 'Outbox rows not yet published',
     registers: regs,
     async collect() {
-      const [row] = rowsOf<{ n: number }>(
-        await db.execute(sql`select count(*)::int as n from api.outbox where published_at is null`),
-      );
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.publishedAt));
       this.set(row?.n ?? 0);
     },
   });
@@ -79,11 +79,10 @@ export function createOutboxRelay({
     help: 'Age of the oldest unpublished outbox row (0 when empty)',
     registers: regs,
     async collect() {
-      const [row] = rowsOf<{ age: number | null }>(
-        await db.execute(
-          sql`select extract(epoch from now() - min(created_at))::float8 as age from api.outbox where published_at is null`,
-        ),
-      );
+      const [row] = await db
+        .select({ age: sql<number | null>`extract(epoch from now() - min(${outbox.createdAt}))::float8` })
+        .from(outbox)
+        .where(isNull(outbox.publishedAt));
       this.set(Number(row?.age ?? 0));
     },
   });
