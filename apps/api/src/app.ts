@@ -6,6 +6,7 @@ import { accountRoutes } from './accounts/index.ts';
 import { createLoginLimiter } from './accounts/service.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiDeps } from './context.ts';
+import { internalRoutes } from './internal/index.ts';
 import { taskRoutes } from './tasks/index.ts';
 import { tokenRoutes } from './tokens/index.ts';
 import { resolveApiToken } from './tokens/service.ts';
@@ -25,7 +26,9 @@ export interface CreateApiOptions {
 
 /** The api's routes only (no service plumbing): mounted by main.ts and by the all-in-one dev server. */
 export function apiRoutes(deps: ApiDeps) {
-  return new Elysia({ prefix: API_PREFIX }).use(accountRoutes(deps)).use(tokenRoutes(deps)).use(taskRoutes(deps));
+  return new Elysia()
+    .use(new Elysia({ prefix: API_PREFIX }).use(accountRoutes(deps)).use(tokenRoutes(deps)).use(taskRoutes(deps)))
+    .use(internalRoutes(deps));
 }
 
 export function buildApiDeps(opts: CreateApiOptions): ApiDeps {

@@ -8,13 +8,15 @@ import { resolveJwtSecret } from './secrets.ts';
 
 const config = loadApiConfig();
 const rt = await bootstrapService({ appId: 'api', migrations: [apiMigrations], secretNames: ['JWT_SECRET'] });
+if (!rt.db) throw new Error('the api needs a database');
+const db = rt.db;
 const JWT_SECRET = resolveJwtSecret({
   configured: rt.secrets.JWT_SECRET,
   nodeEnv: config.NODE_ENV,
   dataDir: config.TASKTIDE_DATA_DIR,
 });
 const relay = createOutboxRelay({
-  db: rt.db.db,
+  db: db.db,
   tables: { outbox, relayLease },
   pubsub: rt.platform.pubsub,
   log: rt.logger,
@@ -22,7 +24,7 @@ const relay = createOutboxRelay({
   owner: config.POD_NAME || undefined,
 });
 const app = createApiApp({
-  db: rt.db,
+  db,
   config: { ...config, JWT_SECRET },
   logger: rt.logger,
   metrics: rt.metrics,

@@ -30,7 +30,8 @@ export const platformConfigSchema = T.Object({
 export interface ServiceRuntime {
   logger: Logger;
   metrics: Metrics;
-  db: DbHandle;
+  /** Absent for a stateless service under Dapr (`database: 'none'`). */
+  db?: DbHandle;
   platform: Platform;
   /** Credentials: from the Dapr secret store under Dapr, else from env. */
   secrets: Record<string, string | undefined>;
@@ -48,6 +49,8 @@ export async function bootstrapService(opts: {
   migrations: MigrateOptions[];
   secretNames?: string[];
   env?: Record<string, string | undefined>;
+  /** `none`: the service keeps no tables (under Dapr it opens no database at all). */
+  database?: 'required' | 'none';
 }): Promise<ServiceRuntime> {
   const env = opts.env ?? process.env;
   const config = parseConfig(platformConfigSchema, env);
@@ -76,15 +79,19 @@ export async function bootstrapService(opts: {
     for (const name of names) secrets[name] = env[name];
   }
 
-  const db = await createDb({ url: secrets.DATABASE_URL, dataDir: join(config.TASKTIDE_DATA_DIR, 'pglite') });
-  for (const m of opts.migrations) await db.migrate(m);
+  // The embedded runtime keeps its log in the database, so only a stateless service under Dapr skips it.
+  const needsDb = opts.database !== 'none' || !platform;
+  const db = needsDb
+    ? await createDb({ url: secrets.DATABASE_URL, dataDir: join(config.TASKTIDE_DATA_DIR, 'pglite') })
+    : undefined;
+  for (const m of opts.migrations) await db?.migrate(m);
   let embedded: EmbeddedRuntime | undefined;
-  if (!platform) {
+  if (!platform && db) {
     embedded = await createEmbeddedRuntime({ db, log: logger, metrics: busMetrics, env });
     platform = embedded.platform(opts.appId);
   }
-  logger.info({ bus: config.TASKTIDE_BUS, database: db.kind }, 'service bootstrapped');
-  const ready = platform;
+  logger.info({ bus: config.TASKTIDE_BUS, database: db?.kind ?? 'none' }, 'service bootstrapped');
+  const ready = platform as Platform;
   return {
     logger,
     metrics,
@@ -95,7 +102,7 @@ export async function bootstrapService(opts: {
     async close() {
       await embedded?.close();
       await ready.close();
-      await db.close();
+      await db?.close();
     },
   };
 }

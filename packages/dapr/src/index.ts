@@ -6,6 +6,7 @@ export * from './embedded/bus.ts';
 export * from './embedded/runtime.ts';
 export * from './idempotent.ts';
 export * from './metrics.ts';
+export * from './module.ts';
 export * from './outbox/relay.ts';
 export * from './outbox/tables.ts';
 export * from './outbox/write.ts';

@@ -20,6 +20,9 @@ export const TaskSnapshot = t.Object({
   series_id: Nullable(Uuid),
   parent_id: Nullable(Uuid),
   version: t.Integer(),
+  /** Added later (optional): the RRULE anchor of the series and this occurrence's index in it. */
+  series_start: t.Optional(Nullable(DateTime)),
+  occurrence_index: t.Optional(t.Integer({ minimum: 0 })),
 });
 
 /**

@@ -77,6 +77,10 @@ export const tasks = apiSchema.table(
     seriesId: uuid('series_id'),
     /** The occurrence this one was created from. */
     parentId: uuid('parent_id'),
+    /** Due time of the series' first occurrence: the RRULE anchor (DTSTART) for every later one. */
+    seriesStart: ts('series_start'),
+    /** 0 for the first occurrence of a series, +1 for each next one (COUNT is counted with it). */
+    occurrenceIndex: integer('occurrence_index').notNull().default(0),
     /** Event that created this occurrence: a redelivered completion finds it and creates nothing. */
     sourceEventId: uuid('source_event_id'),
     version: integer('version').notNull().default(1),

@@ -42,5 +42,7 @@ export function toSnapshot(row: TaskRow): typeof TaskSnapshot.static {
     series_id: row.seriesId,
     parent_id: row.parentId,
     version: row.version,
+    series_start: iso(row.seriesStart),
+    occurrence_index: row.occurrenceIndex,
   };
 }

@@ -55,7 +55,13 @@ export async function createTask(db: Executor, actor: Actor, input: CreateTaskIn
     const id = Bun.randomUUIDv7();
     const [row] = (await tx
       .insert(tasks)
-      .values({ id, userId: actor.userId, ...fields, seriesId: fields.recurrence ? id : null })
+      .values({
+        id,
+        userId: actor.userId,
+        ...fields,
+        seriesId: fields.recurrence ? id : null,
+        seriesStart: fields.recurrence ? fields.dueAt : null,
+      })
       .returning()) as TaskRow[];
     const task = row as TaskRow;
     await writeEvents(tx, outbox, [createEvent('task.created', toSnapshot(task), actor)]);
@@ -114,6 +120,8 @@ export async function updateTask(
       .set({
         ...merged,
         seriesId: merged.recurrence ? (row.seriesId ?? row.id) : row.seriesId,
+        // A rule added later anchors the series at this occurrence's due time.
+        seriesStart: merged.recurrence ? (row.seriesStart ?? merged.dueAt) : row.seriesStart,
         version: row.version + 1,
         updatedAt: new Date(),
       })

@@ -1,0 +1,57 @@
+import { AppError, requestContext } from '@tasktide/service-kit';
+import { Elysia } from 'elysia';
+import type { ApiDeps } from '../context.ts';
+import { toSnapshot } from '../tasks/dto.ts';
+
+import { IdParams, NextOccurrenceBody, ResolveTokenBody, UserQuery } from './model.ts';
+import { createNextOccurrence, getTaskForUser } from './service.ts';
+
+/**
+ * Routes other services call through Dapr service invocation. Never exposed by the ingress; when
+ * APP_API_TOKEN is set (clusters), daprd must present it as `dapr-api-token`.
+ */
+export function internalRoutes(deps: ApiDeps) {
+  return new Elysia({ prefix: '/internal', detail: { hide: true } })
+    .onBeforeHandle(({ headers }) => {
+      const expected = deps.config.APP_API_TOKEN;
+      if (expected && headers['dapr-api-token'] !== expected) {
+        throw new AppError('forbidden', 'Internal routes are only reachable through the Dapr sidecar');
+      }
+    })
+    .post(
+      '/auth/resolve',
+      async ({ body }) => {
+        const principal = await deps.authenticate(`Bearer ${body.token}`);
+        return { user_id: principal.userId, via: principal.via };
+      },
+      { body: ResolveTokenBody },
+    )
+    .get(
+      '/tasks/:id',
+      async ({ params, query }) => toSnapshot(await getTaskForUser(deps.db, query.user_id, params.id)),
+      {
+        params: IdParams,
+        query: UserQuery,
+      },
+    )
+    .post(
+      '/tasks/:id/next-occurrence',
+      async ({ params, body, request, set }) => {
+        const ctx = requestContext(request);
+        const result = await createNextOccurrence(
+          deps.db,
+          {
+            parentId: params.id,
+            userId: body.user_id,
+            sourceEventId: body.source_event_id,
+            dueAt: new Date(body.due_at),
+          },
+          { correlationId: ctx?.requestId ?? body.source_event_id },
+        );
+        if (result.status === 'created') deps.onOutboxWrite?.();
+        set.status = result.status === 'created' ? 201 : 200;
+        return { status: result.status, task: toSnapshot(result.task) };
+      },
+      { params: IdParams, body: NextOccurrenceBody },
+    );
+}

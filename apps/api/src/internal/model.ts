@@ -1,0 +1,12 @@
+import { t } from 'elysia';
+
+export const NextOccurrenceBody = t.Object({
+  /** The task.completed event this occurrence follows from: the idempotency key. */
+  source_event_id: t.String({ format: 'uuid' }),
+  user_id: t.String({ format: 'uuid' }),
+  due_at: t.String({ format: 'date-time' }),
+});
+
+export const ResolveTokenBody = t.Object({ token: t.String({ minLength: 1, maxLength: 4096 }) });
+export const UserQuery = t.Object({ user_id: t.String({ format: 'uuid' }) });
+export const IdParams = t.Object({ id: t.String({ format: 'uuid' }) });

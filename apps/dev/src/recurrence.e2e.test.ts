@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { apiClient } from '@tasktide/api/testing';
+import { createTestDb, dbKinds } from '@tasktide/db/testing';
+import { createSystem, type System } from './system.ts';
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await Bun.sleep(100);
+  }
+  throw new Error(`timed out: ${what}`);
+}
+
+// Embedded mode end to end: api → outbox → relay → in-process bus → recurrence → api.
+describe.each(dbKinds())('recurrence end to end (embedded, %s)', (kind) => {
+  let system: System;
+  let client: ReturnType<typeof apiClient>;
+  beforeAll(async () => {
+    const db = await createTestDb(kind);
+    system = await createSystem({
+      db,
+      env: {
+        NODE_ENV: 'test',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0000',
+      },
+      bus: { pollMs: 50, backoffMs: 50 },
+    });
+    system.start();
+    client = apiClient((r) => system.app.handle(r));
+  }, 120_000);
+  afterAll(async () => {
+    await system.stop();
+    await system.db.close();
+  });
+
+  test('completing a recurring task creates exactly one next occurrence, linked to its series', async () => {
+    const u = await client.signUp();
+    const due = new Date(Date.now() + 3600_000).toISOString();
+    const { body: first } = await client.call('POST', '/api/v1/tasks', {
+      token: u.token,
+      body: {
+        title: 'water plants',
+        due_at: due,
+        recurrence: 'daily',
+        reminders: [10],
+        tags: ['home'],
+        priority: 'low',
+      },
+    });
+    await client.call('POST', `/api/v1/tasks/${first.id}/complete`, { token: u.token });
+    const series = await eventually('next occurrence', async () => {
+      const res = await client.call('GET', `/api/v1/tasks?series_id=${first.id}&sort=due_at`, { token: u.token });
+      return res.body.items.length === 2 ? res.body.items : undefined;
+    });
+    const next = series[1];
+    expect(next).toMatchObject({
+      title: 'water plants',
+      tags: ['home'],
+      priority: 'low',
+      reminders: [10],
+      recurrence: first.recurrence,
+      series_id: first.id,
+      parent_id: first.id,
+      status: 'open',
+    });
+    expect(new Date(next.due_at).getTime() - new Date(first.due_at).getTime()).toBe(24 * 3600_000);
+    await Bun.sleep(500);
+    const again = await client.call('GET', `/api/v1/tasks?series_id=${first.id}`, { token: u.token });
+    expect(again.body.items).toHaveLength(2);
+  });
+
+  test('deleting the series stops it: completing is impossible and nothing new appears', async () => {
+    const u = await client.signUp();
+    const { body: first } = await client.call('POST', '/api/v1/tasks', {
+      token: u.token,
+      body: {
+        title: 'standup',
+        due_at: new Date(Date.now() + 3600_000).toISOString(),
+        recurrence: 'FREQ=WEEKLY;BYDAY=MO',
+      },
+    });
+    await client.call('POST', `/api/v1/tasks/${first.id}/complete`, { token: u.token });
+    const [, second] = await eventually('second occurrence', async () => {
+      const res = await client.call('GET', `/api/v1/tasks?series_id=${first.id}&sort=due_at`, { token: u.token });
+      return res.body.items.length === 2 ? res.body.items : undefined;
+    });
+    expect((await client.call('DELETE', `/api/v1/tasks/${second.id}?scope=series`, { token: u.token })).status).toBe(
+      204,
+    );
+    await Bun.sleep(500);
+    const left = await client.call('GET', `/api/v1/tasks?series_id=${first.id}`, { token: u.token });
+    expect(left.body.items.map((t: { id: string }) => t.id)).toEqual([first.id]);
+  });
+});

@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { apiRoutes, buildApiDeps, openapiDocs } from '@tasktide/api/app';
+import { type ApiConfig, loadApiConfig } from '@tasktide/api/config';
+import { apiMigrations } from '@tasktide/api/migrations';
+import { outbox, relayLease } from '@tasktide/api/schema';
+import { resolveJwtSecret } from '@tasktide/api/secrets';
+import {
+  createBusMetrics,
+  createEmbeddedRuntime,
+  createOutboxRelay,
+  type EmbeddedBusOptions,
+  mountModule,
+  type Platform,
+  remoteAuthenticator,
+  type ServiceModule,
+} from '@tasktide/dapr';
+import { createDb, type DbHandle } from '@tasktide/db';
+import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
+import { createLogger, createMetrics, createService, type Logger, type Metrics } from '@tasktide/service-kit';
+
+/** What every reacting service's module factory receives in the all-in-one process. */
+export interface ModuleDeps {
+  db: DbHandle;
+  platform: Platform;
+  logger: Logger;
+  metrics: Metrics;
+  jwtSecret: string;
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * The reacting services mounted next to the api. Each entry builds one app's ServiceModule on its
+ * own platform handle (same ports as under Dapr). Add a service here when it lands.
+ */
+export const moduleFactories: Record<string, (deps: ModuleDeps) => ServiceModule | Promise<ServiceModule>> = {
+  recurrence: ({ platform, metrics, logger }) =>
+    createRecurrenceModule({ invoker: platform.invoker, registry: metrics.registry, log: logger }),
+};
+
+/**
+ * The whole system in one process on embedded adapters — what `bun dev` serves and what the
+ * embedded end-to-end tests drive through `app.handle`.
+ */
+export async function createSystem(
+  opts: {
+    env?: Record<string, string | undefined>;
+    db?: DbHandle;
+    bus?: Omit<EmbeddedBusOptions, 'db' | 'log' | 'metrics'>;
+    jobsPollMs?: number;
+    config?: Partial<ApiConfig>;
+  } = {},
+) {
+  const env = opts.env ?? process.env;
+  const config = { ...loadApiConfig(env), ...opts.config };
+  const logger = createLogger({ service: 'tasktide-dev', version: config.SERVICE_VERSION, level: config.LOG_LEVEL });
+  const metrics = createMetrics('dev');
+  const db =
+    opts.db ?? (await createDb({ url: config.DATABASE_URL, dataDir: join(config.TASKTIDE_DATA_DIR, 'pglite') }));
+  await db.migrate(apiMigrations);
+  const runtime = await createEmbeddedRuntime({
+    db,
+    log: logger,
+    metrics: createBusMetrics(metrics.registry),
+    bus: opts.bus,
+    jobsPollMs: opts.jobsPollMs,
+    env,
+  });
+  const jwtSecret = resolveJwtSecret({
+    configured: config.JWT_SECRET,
+    nodeEnv: config.NODE_ENV,
+    dataDir: config.TASKTIDE_DATA_DIR,
+  });
+
+  const relay = createOutboxRelay({
+    db: db.db,
+    tables: { outbox, relayLease },
+    pubsub: runtime.platform('api').pubsub,
+    log: logger,
+    registry: metrics.registry,
+  });
+  const deps = buildApiDeps({
+    db,
+    config: { ...config, JWT_SECRET: jwtSecret },
+    logger,
+    metrics,
+    onOutboxWrite: relay.notify,
+  });
+  const api = apiRoutes(deps);
+  runtime.registerApp('api', (request) => api.handle(request));
+
+  const mounted: ReturnType<typeof mountModule>[] = [];
+  for (const [appId, factory] of Object.entries(moduleFactories)) {
+    const platform = runtime.platform(appId);
+    const module = await factory({ db, platform, logger, metrics, jwtSecret, env });
+    const m = mountModule(module, platform, logger);
+    runtime.registerApp(appId, (request) => m.app.handle(request));
+    mounted.push(m);
+  }
+
+  let app = createService({ name: 'dev', logger, metrics, readiness: { database: () => db.ping() } })
+    .use(openapiDocs())
+    .use(api);
+  for (const m of mounted) app = app.use(m.app) as typeof app;
+
+  return {
+    app,
+    db,
+    runtime,
+    logger,
+    jwtSecret,
+    authenticate: (platform: Platform) => remoteAuthenticator({ jwtSecret, invoker: platform.invoker }),
+    start() {
+      relay.start();
+      for (const m of mounted) m.start();
+    },
+    async stop() {
+      await relay.stop();
+      for (const m of mounted) await m.stop();
+      await runtime.close();
+      if (!opts.db) await db.close();
+    },
+  };
+}
+
+export type System = Awaited<ReturnType<typeof createSystem>>;

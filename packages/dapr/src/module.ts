@@ -1,0 +1,79 @@
+import type { Subscription } from '@tasktide/events';
+import { type Authenticate, createAuthenticator, type Logger } from '@tasktide/service-kit';
+import { type AnyElysia, Elysia } from 'elysia';
+import type { Invoker, JobHandler, Platform } from './ports.ts';
+
+/**
+ * What a reacting service is, independent of how it runs: its routes, its subscriptions, its job
+ * callback and its input bindings (cron). `mountModule` wires it to a platform — daprd routes in the
+ * clusters and dev:dapr, in-process consumers and timers in `bun dev`.
+ */
+export interface ServiceModule {
+  appId: string;
+  routes: AnyElysia;
+  subscriptions: Subscription[];
+  onJob?: JobHandler;
+  /** Input bindings by component name (e.g. the `reminder-sweep` cron), with the embedded interval. */
+  bindings?: Record<string, { handler: () => Promise<void>; embeddedEveryMs: number }>;
+  /** Background loops (e.g. an outbox relay or a webhook sender). */
+  start?(): void;
+  stop?(): Promise<void>;
+}
+
+export function mountModule(module: ServiceModule, platform: Platform, log?: Logger) {
+  const app = new Elysia({ name: `module:${module.appId}` })
+    .use(module.routes)
+    .use(platform.pubsub.subscribe(module.subscriptions));
+  if (module.onJob) app.use(platform.onJob(module.onJob));
+  const timers: ReturnType<typeof setInterval>[] = [];
+  for (const [name, binding] of Object.entries(module.bindings ?? {})) {
+    if (platform.kind === 'dapr') {
+      // daprd POSTs each cron tick to /<binding name>; a 2xx acknowledges it.
+      app.post(
+        `/${name}`,
+        async () => {
+          await binding.handler();
+          return { ok: true };
+        },
+        { parse: 'none', detail: { hide: true } },
+      );
+    } else {
+      timers.push(
+        setInterval(() => {
+          binding.handler().catch((err) => log?.error({ err, binding: name }, 'binding handler failed'));
+        }, binding.embeddedEveryMs),
+      );
+    }
+  }
+  return {
+    app,
+    start() {
+      module.start?.();
+    },
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await module.stop?.();
+    },
+  };
+}
+
+/**
+ * Authentication for services other than the api: JWTs are verified locally with the shared key;
+ * personal API tokens (`tt_…`) are resolved by the api over service invocation.
+ */
+export function remoteAuthenticator(opts: { jwtSecret: string; invoker: Invoker }): Authenticate {
+  return createAuthenticator({
+    jwtSecret: opts.jwtSecret,
+    async resolveApiToken(token) {
+      const res = await opts.invoker.invoke('api', 'internal/auth/resolve', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      });
+      if (res.status === 401 || res.status === 404) return null;
+      if (!res.ok) throw new Error(`api token resolution failed: ${res.status}`);
+      const body = (await res.json()) as { user_id: string };
+      return { userId: body.user_id, via: 'api_token' };
+    },
+  });
+}
