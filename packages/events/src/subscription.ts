@@ -29,6 +29,11 @@ export interface Subscription<T extends EventType = EventType> {
   /** Event types handled; others on the topic are acknowledged and skipped. Omitted or empty = all. */
   types?: readonly T[];
   handler: (event: AnyVersionOf<T>, meta: DeliveryMeta) => Promise<HandlerResult>;
+  /**
+   * Dapr pub/sub component to subscribe through, when not the app's default (e.g. `pubsub-realtime`,
+   * whose consumer group is per pod). Ignored by the embedded bus.
+   */
+  pubsub?: string;
   /** Route path used when the bus delivers over HTTP (Dapr). Defaults to `/events/<consumer>/<topic>`. */
   route?: string;
   /**

@@ -31,7 +31,7 @@ export function daprSubscriptionRoutes(opts: {
 }) {
   const app = new Elysia({ name: `dapr-subscriptions:${opts.pubsubName}` }).get('/dapr/subscribe', () =>
     opts.subscriptions.map((sub) => ({
-      pubsubname: opts.pubsubName,
+      pubsubname: sub.pubsub ?? opts.pubsubName,
       topic: sub.topic,
       route: routeOf(sub),
       // Dead-letter topics themselves have no DLQ (raw subscriptions): a failure there is retried.
