@@ -18,6 +18,7 @@ const JWT_SECRET = resolveJwtSecret({
 const relay = createOutboxRelay({
   db: db.db,
   tables: { outbox, relayLease },
+  name: 'api',
   pubsub: rt.platform.pubsub,
   log: rt.logger,
   registry: rt.metrics.registry,

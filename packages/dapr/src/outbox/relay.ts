@@ -1,13 +1,16 @@
 import type { Db } from '@tasktide/db';
 import type { Logger } from '@tasktide/service-kit';
 import { and, asc, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { PubSub } from '../ports.ts';
+import { outboxMetrics } from './metrics.ts';
 import type { OutboxTables } from './tables.ts';
 
 export interface RelayOptions {
   db: Db;
   tables: OutboxTables;
+  /** Label of this outbox in metrics (the owning app). */
+  name?: string;
   pubsub: Pick<PubSub, 'publish'>;
   log?: Logger;
   registry?: Registry;
@@ -40,6 +43,7 @@ export function backoffDelay(failures: number, baseMs: number, maxMs: number, ra
 export function createOutboxRelay({
   db,
   tables: { outbox, relayLease },
+  name = 'outbox',
   pubsub,
   log,
   registry,
@@ -52,39 +56,15 @@ export function createOutboxRelay({
   retentionMs = 24 * 3600_000,
   pruneEveryMs = 60_000,
 }: RelayOptions) {
-  const regs = registry ? [registry] : [];
-  const published = new Counter({
-    name: 'tasktide_outbox_published_total',
-    help: 'Outbox events published to the bus, by topic',
-    labelNames: ['topic'] as const,
-    registers: regs,
-  });
-  const failures = new Counter({
-    name: 'tasktide_outbox_publish_failures_total',
-    help: 'Failed publish attempts of outbox batches, by topic',
-    labelNames: ['topic'] as const,
-    registers: regs,
-  });
-  new Gauge({
-    name: 'tasktide_outbox_pending',
-    help: 'Outbox rows not yet published',
-    registers: regs,
-    async collect() {
-      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.publishedAt));
-      this.set(row?.n ?? 0);
-    },
-  });
-  new Gauge({
-    name: 'tasktide_outbox_oldest_pending_age_seconds',
-    help: 'Age of the oldest unpublished outbox row (0 when empty)',
-    registers: regs,
-    async collect() {
-      const [row] = await db
-        .select({ age: sql<number | null>`extract(epoch from now() - min(${outbox.createdAt}))::float8` })
-        .from(outbox)
-        .where(isNull(outbox.publishedAt));
-      this.set(Number(row?.age ?? 0));
-    },
+  const metrics = outboxMetrics(registry, name, async () => {
+    const [row] = await db
+      .select({
+        n: sql<number>`count(*)::int`,
+        age: sql<number | null>`extract(epoch from now() - min(${outbox.createdAt}))::float8`,
+      })
+      .from(outbox)
+      .where(isNull(outbox.publishedAt));
+    return { pending: row?.n ?? 0, oldestAgeSeconds: Number(row?.age ?? 0) };
   });
 
   let stopped = true;
@@ -132,15 +112,15 @@ export function createOutboxRelay({
           const okIds = rows.filter((r) => ok.has(r.eventId)).map((r) => r.id);
           if (okIds.length) {
             await db.update(outbox).set({ publishedAt: new Date() }).where(inArray(outbox.id, okIds));
-            published.inc({ topic }, okIds.length);
+            metrics.published(topic, okIds.length);
             done += okIds.length;
           }
           if (result.failed.length) {
-            failures.inc({ topic });
+            metrics.failed(topic);
             firstError ??= new Error(result.failed[0]?.error);
           }
         } catch (err) {
-          failures.inc({ topic });
+          metrics.failed(topic);
           firstError ??= err;
           await db
             .update(outbox)

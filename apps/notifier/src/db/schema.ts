@@ -1,0 +1,117 @@
+import { processedEventsTable } from '@tasktide/dapr/idempotent';
+import { outboxTables } from '@tasktide/dapr/outbox-tables';
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+/** The notifier owns the `notifier` schema: reminders, the in-app inbox and webhooks. */
+export const notifierSchema = pgSchema('notifier');
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
+
+/**
+ * One row per (task, offset): the source of truth for a reminder. The Dapr job named after the row
+ * only triggers it; the row decides whether and when it is sent.
+ */
+export const reminders = notifierSchema.table(
+  'reminders',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    taskId: uuid('task_id').notNull(),
+    offsetMinutes: integer('offset_minutes').notNull(),
+    remindAt: ts('remind_at').notNull(),
+    dueAt: ts('due_at').notNull(),
+    taskVersion: integer('task_version').notNull(),
+    title: text('title').notNull(),
+    /** scheduled → sent | cancelled; skipped when its time had already passed when it was set. */
+    status: text('status', { enum: ['scheduled', 'sent', 'cancelled', 'skipped'] }).notNull(),
+    /** False until the Dapr job for the current remind_at is registered; the sweep repairs it. */
+    jobRegistered: boolean('job_registered').notNull().default(false),
+    sentAt: ts('sent_at'),
+    late: boolean('late').notNull().default(false),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('reminders_task_offset_key').on(t.taskId, t.offsetMinutes),
+    index('reminders_due_idx').on(t.remindAt).where(sql`status = 'scheduled'`),
+  ],
+);
+
+export const notifications = notifierSchema.table(
+  'notifications',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    taskId: uuid('task_id'),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    /** The event that caused it: a redelivery never creates a second notification. */
+    sourceEventId: uuid('source_event_id').notNull(),
+    readAt: ts('read_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('notifications_source_key').on(t.sourceEventId),
+    index('notifications_user_idx').on(t.userId, t.createdAt, t.id),
+  ],
+);
+
+export const webhooks = notifierSchema.table(
+  'webhooks',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    active: boolean('active').notNull().default(true),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('webhooks_user_idx').on(t.userId)],
+);
+
+export const webhookDeliveries = notifierSchema.table(
+  'webhook_deliveries',
+  {
+    /** Sent as `webhook-id`: receivers dedupe on it. */
+    id: uuid('id').primaryKey(),
+    webhookId: uuid('webhook_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    eventId: uuid('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: jsonb('payload').notNull(),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    deliveredAt: ts('delivered_at'),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_event_key').on(t.webhookId, t.eventId),
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index('webhook_deliveries_user_idx').on(t.userId, t.createdAt),
+  ],
+);
+
+/** Every HTTP attempt of a delivery, for the deliveries log. */
+export const webhookAttempts = notifierSchema.table(
+  'webhook_attempts',
+  {
+    id: uuid('id').primaryKey(),
+    deliveryId: uuid('delivery_id').notNull(),
+    attemptedAt: ts('attempted_at').notNull().defaultNow(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attemptedAt)],
+);
+
+export const processedEvents = processedEventsTable(notifierSchema);
+export const { outbox, relayLease } = outboxTables(notifierSchema);
+
+export type ReminderRow = typeof reminders.$inferSelect;

@@ -1,0 +1,25 @@
+import { t } from 'elysia';
+
+export const Notification = t.Object({
+  id: t.String({ format: 'uuid' }),
+  task_id: t.Union([t.String({ format: 'uuid' }), t.Null()]),
+  kind: t.String(),
+  title: t.String(),
+  body: t.String(),
+  read_at: t.Union([t.String({ format: 'date-time' }), t.Null()]),
+  created_at: t.String({ format: 'date-time' }),
+});
+
+export const ListQuery = t.Object({
+  unread: t.Optional(t.Boolean({ description: 'Only unread notifications' })),
+  limit: t.Optional(t.String({ pattern: '^(100|[1-9][0-9]?)$', description: 'Page size 1–100 (default 50)' })),
+  cursor: t.Optional(t.String({ maxLength: 200 })),
+});
+
+export const NotificationPage = t.Object({
+  items: t.Array(Notification),
+  next_cursor: t.Union([t.String(), t.Null()]),
+  unread_count: t.Integer(),
+});
+
+export const IdParams = t.Object({ id: t.String({ format: 'uuid' }) });

@@ -1,0 +1,143 @@
+import {
+  createOutboxRelay,
+  onceInTransaction,
+  type Platform,
+  remoteAuthenticator,
+  type ServiceModule,
+} from '@tasktide/dapr';
+import type { DbHandle } from '@tasktide/db';
+import { defineSubscription, success, topics } from '@tasktide/events';
+import type { Logger } from '@tasktide/service-kit';
+import { Elysia } from 'elysia';
+import type { Registry } from 'prom-client';
+import { outbox, processedEvents, relayLease } from './db/schema.ts';
+import { inboxRoutes } from './inbox/index.ts';
+import { recordReminderDue } from './inbox/service.ts';
+import { fireReminder } from './reminders/fire.ts';
+import { cancelJobs, registerJobs } from './reminders/jobs.ts';
+import { createReminderMetrics } from './reminders/metrics.ts';
+import { type JobOps, syncReminders } from './reminders/schedule.ts';
+import { reminderSweep } from './reminders/sweep.ts';
+import { webhookRoutes } from './webhooks/index.ts';
+import { createWebhookSender } from './webhooks/sender.ts';
+
+export const NOTIFIER_APP_ID = 'notifier';
+
+export interface NotifierOptions {
+  db: DbHandle;
+  platform: Platform;
+  registry: Registry;
+  log?: Logger;
+  jwtSecret: string;
+  /** Master key webhook secrets are derived from (WEBHOOK_SIGNING_KEY). */
+  webhookSigningKey: string;
+  /** Allow http:// and private-network webhook URLs (development and tests only). */
+  allowPrivateWebhooks: boolean;
+  /** How often the sweep runs in embedded mode (under Dapr the cron binding decides: every minute). */
+  sweepEveryMs?: number;
+  /** How late a reminder must be before the sweep sends it itself. */
+  sweepGraceMs?: number;
+  webhookBackoffMs?: number;
+}
+
+/**
+ * Reminders (Dapr Jobs as triggers, Postgres rows as the truth), the in-app inbox and signed
+ * webhooks. The inbox and webhook routes are public (via the ingress); the job callback and the
+ * sweep binding are reached only by the sidecar.
+ */
+export function createNotifierModule(o: NotifierOptions): ServiceModule {
+  const db = o.db.db;
+  const metrics = createReminderMetrics(o.registry);
+  const relay = createOutboxRelay({
+    db,
+    tables: { outbox, relayLease },
+    name: 'notifier',
+    pubsub: o.platform.pubsub,
+    log: o.log,
+    registry: o.registry,
+  });
+  const sender = createWebhookSender({
+    db,
+    masterKey: o.webhookSigningKey,
+    log: o.log,
+    registry: o.registry,
+    backoffMs: o.webhookBackoffMs,
+  });
+  const fireDeps = {
+    db,
+    invoker: o.platform.invoker,
+    jobs: o.platform.jobs,
+    metrics,
+    onOutboxWrite: relay.notify,
+    log: o.log,
+  };
+  const authenticate = remoteAuthenticator({ jwtSecret: o.jwtSecret, invoker: o.platform.invoker });
+
+  const planner = defineSubscription({
+    consumer: 'notifier-reminders',
+    topic: topics.taskEvents,
+    types: ['task.created', 'task.updated', 'task.completed', 'task.deleted'],
+    handler: async (event) => {
+      let ops: JobOps = { register: [], cancel: [] };
+      await onceInTransaction(db, processedEvents, 'notifier-reminders', event.event_id, async (tx) => {
+        ops = await syncReminders(tx, event);
+      });
+      // Jobs live outside the database: registered after commit. A crash here leaves rows marked
+      // unregistered, which the sweep registers; a stale job that fires finds a cancelled row.
+      await registerJobs({ db, jobs: o.platform.jobs, metrics }, ops.register);
+      await cancelJobs(o.platform.jobs, ops.cancel);
+      return success;
+    },
+  });
+  const inbox = defineSubscription({
+    consumer: 'notifier-inbox',
+    topic: topics.reminders,
+    types: ['reminder.due'],
+    handler: async (event) => {
+      const applied = await onceInTransaction(db, processedEvents, 'notifier-inbox', event.event_id, (tx) =>
+        recordReminderDue(tx, event),
+      );
+      if (applied) {
+        relay.notify();
+        sender.notify();
+      }
+      return success;
+    },
+  });
+
+  const routes = new Elysia().use(inboxRoutes({ db, authenticate })).use(
+    webhookRoutes({
+      db,
+      authenticate,
+      masterKey: o.webhookSigningKey,
+      allowPrivate: o.allowPrivateWebhooks,
+      onRedeliver: sender.notify,
+    }),
+  );
+
+  return {
+    appId: NOTIFIER_APP_ID,
+    routes,
+    subscriptions: [planner, inbox],
+    onJob: async (_name, data) => {
+      const id = typeof data.reminder_id === 'string' ? data.reminder_id : undefined;
+      if (id) await fireReminder(fireDeps, id);
+    },
+    bindings: {
+      'reminder-sweep': {
+        handler: async () => {
+          await reminderSweep(fireDeps, { graceMs: o.sweepGraceMs });
+        },
+        embeddedEveryMs: o.sweepEveryMs ?? 60_000,
+      },
+    },
+    start() {
+      relay.start();
+      sender.start();
+    },
+    async stop() {
+      await sender.stop();
+      await relay.stop();
+    },
+  };
+}

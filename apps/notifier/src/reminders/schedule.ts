@@ -1,0 +1,115 @@
+import type { Tx } from '@tasktide/db';
+import type { AnyEvent, TaskSnapshot } from '@tasktide/events';
+import { and, eq, inArray } from 'drizzle-orm';
+import { type ReminderRow, reminders } from '../db/schema.ts';
+
+type Snapshot = typeof TaskSnapshot.static;
+
+/** Work for the scheduler after the transaction commits (jobs live outside the database). */
+export interface JobOps {
+  register: ReminderRow[];
+  cancel: string[];
+}
+
+export const jobNameOf = (reminderId: string) => `reminder-${reminderId}`;
+
+function snapshotOf(event: AnyEvent): Snapshot | null {
+  switch (event.event_type) {
+    case 'task.created':
+      return event.payload;
+    case 'task.updated':
+    case 'task.completed':
+      return event.payload.task;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Brings a task's reminder rows in line with the task as this event describes it: one row per
+ * offset while the task is open and due; moved rows are re-registered, dropped ones cancelled, and
+ * offsets whose time has already passed are recorded as skipped (never sent). Stale events (older
+ * version than the rows) change nothing.
+ */
+export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): Promise<JobOps> {
+  const taskId = event.event_type === 'task.deleted' ? event.payload.task_id : snapshotOf(event)?.task_id;
+  const ops: JobOps = { register: [], cancel: [] };
+  if (!taskId || !event.event_type.startsWith('task.')) return ops;
+  const existing = await tx.select().from(reminders).where(eq(reminders.taskId, taskId)).for('update');
+  const task = snapshotOf(event);
+  if (task && existing.some((r) => r.taskVersion > task.version)) return ops;
+
+  const wanted = new Map<number, Date>();
+  if (task && task.status === 'open' && task.due_at) {
+    const due = new Date(task.due_at);
+    for (const offset of task.reminders) wanted.set(offset, new Date(due.getTime() - offset * 60_000));
+  }
+  const cancelIds: string[] = [];
+  for (const row of existing) {
+    const at = wanted.get(row.offsetMinutes);
+    if (row.status !== 'scheduled' && at?.getTime() === row.remindAt.getTime()) {
+      wanted.delete(row.offsetMinutes); // already sent/skipped for this very time
+      continue;
+    }
+    if (!at) {
+      if (row.status === 'scheduled') cancelIds.push(row.id);
+      continue;
+    }
+    wanted.delete(row.offsetMinutes);
+    if (!task) continue;
+    if (row.status === 'scheduled' && at.getTime() === row.remindAt.getTime()) {
+      // Same time: keep the registered job, refresh what the reminder will say.
+      await tx
+        .update(reminders)
+        .set({ taskVersion: task.version, title: task.title, updatedAt: now })
+        .where(eq(reminders.id, row.id));
+      continue;
+    }
+    const future = at > now;
+    const [updated] = await tx
+      .update(reminders)
+      .set({
+        remindAt: at,
+        dueAt: new Date(task.due_at as string),
+        taskVersion: task.version,
+        title: task.title,
+        status: future ? 'scheduled' : 'skipped',
+        jobRegistered: false,
+        sentAt: null,
+        late: false,
+        updatedAt: now,
+      })
+      .where(eq(reminders.id, row.id))
+      .returning();
+    if (updated && future) ops.register.push(updated);
+    else if (row.status === 'scheduled') ops.cancel.push(row.id);
+  }
+  if (cancelIds.length) {
+    await tx
+      .update(reminders)
+      .set({ status: 'cancelled', updatedAt: now })
+      .where(and(inArray(reminders.id, cancelIds), eq(reminders.status, 'scheduled')));
+    ops.cancel.push(...cancelIds);
+  }
+  if (task && wanted.size) {
+    const rows = await tx
+      .insert(reminders)
+      .values(
+        [...wanted].map(([offset, at]) => ({
+          id: Bun.randomUUIDv7(),
+          userId: event.user_id,
+          taskId: task.task_id,
+          offsetMinutes: offset,
+          remindAt: at,
+          dueAt: new Date(task.due_at as string),
+          taskVersion: task.version,
+          title: task.title,
+          // A reminder whose time has already passed when it is set is not sent.
+          status: at > now ? ('scheduled' as const) : ('skipped' as const),
+        })),
+      )
+      .returning();
+    ops.register.push(...rows.filter((r) => r.status === 'scheduled'));
+  }
+  return ops;
+}

@@ -1,0 +1,109 @@
+import type { Db } from '@tasktide/db';
+import { AppError } from '@tasktide/service-kit';
+import { and, desc, eq } from 'drizzle-orm';
+import { webhookDeliveries, webhooks } from '../db/schema.ts';
+import type { Delivery, Webhook } from './model.ts';
+import { webhookSecret } from './sign.ts';
+
+type WebhookRow = typeof webhooks.$inferSelect;
+type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+const toWebhook = (r: WebhookRow): typeof Webhook.static => ({
+  id: r.id,
+  url: r.url,
+  description: r.description,
+  active: r.active,
+  created_at: r.createdAt.toISOString(),
+});
+
+export const toDelivery = (r: DeliveryRow): typeof Delivery.static => ({
+  id: r.id,
+  webhook_id: r.webhookId,
+  event_id: r.eventId,
+  event_type: r.eventType,
+  status: r.status,
+  attempts: r.attempts,
+  next_attempt_at: r.status === 'pending' ? r.nextAttemptAt.toISOString() : null,
+  last_status: r.lastStatus,
+  last_error: r.lastError,
+  created_at: r.createdAt.toISOString(),
+  delivered_at: r.deliveredAt?.toISOString() ?? null,
+});
+
+const PRIVATE_HOST = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0\.|\[::1\]|\[f[cd])/i;
+
+/**
+ * Webhook URLs must be https; plain http and private/loopback hosts are allowed only when
+ * `allowPrivate` is set (development and tests), so a user cannot aim deliveries at the cluster.
+ */
+export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new AppError('validation_failed', '/url: is not a URL', {
+      errors: [{ field: '/url', message: 'is not a URL' }],
+    });
+  }
+  const fail = (message: string) =>
+    new AppError('validation_failed', `/url: ${message}`, { errors: [{ field: '/url', message }] });
+  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) throw fail('must use https');
+  if (!allowPrivate && PRIVATE_HOST.test(url.hostname)) throw fail('must not point at a private or loopback address');
+  if (url.username || url.password) throw fail('must not carry credentials');
+  return url.toString();
+}
+
+export async function createWebhook(
+  db: Db,
+  deps: { masterKey: string; allowPrivate: boolean },
+  userId: string,
+  input: { url: string; description?: string },
+) {
+  const url = checkWebhookUrl(input.url, deps.allowPrivate);
+  const [row] = await db
+    .insert(webhooks)
+    .values({ id: Bun.randomUUIDv7(), userId, url, description: input.description ?? '' })
+    .returning();
+  const hook = row as WebhookRow;
+  return { ...toWebhook(hook), secret: webhookSecret(deps.masterKey, hook.id) };
+}
+
+export async function listWebhooks(db: Db, userId: string) {
+  const rows = await db.select().from(webhooks).where(eq(webhooks.userId, userId)).orderBy(desc(webhooks.createdAt));
+  return rows.map(toWebhook);
+}
+
+export async function deleteWebhook(db: Db, userId: string, id: string) {
+  const rows = await db
+    .update(webhooks)
+    .set({ active: false })
+    .where(and(eq(webhooks.id, id), eq(webhooks.userId, userId), eq(webhooks.active, true)))
+    .returning({ id: webhooks.id });
+  if (!rows.length) throw new AppError('not_found', 'No such webhook');
+}
+
+export async function listDeliveries(db: Db, userId: string, webhookId: string) {
+  const [hook] = await db
+    .select()
+    .from(webhooks)
+    .where(and(eq(webhooks.id, webhookId), eq(webhooks.userId, userId)));
+  if (!hook) throw new AppError('not_found', 'No such webhook');
+  const rows = await db
+    .select()
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.webhookId, webhookId))
+    .orderBy(desc(webhookDeliveries.createdAt))
+    .limit(100);
+  return rows.map(toDelivery);
+}
+
+/** Queues a delivery again (same delivery id, so a receiver that got it before can dedupe). */
+export async function redeliver(db: Db, userId: string, deliveryId: string) {
+  const [row] = await db
+    .update(webhookDeliveries)
+    .set({ status: 'pending', nextAttemptAt: new Date() })
+    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.userId, userId)))
+    .returning();
+  if (!row) throw new AppError('not_found', 'No such delivery');
+  return toDelivery(row);
+}
