@@ -78,9 +78,11 @@ export async function startDaprd(opts: {
   env?: Record<string, string>;
   appApiToken?: string;
   waitForApp?: boolean;
+  /** Fixed HTTP port (when the app must know it before its sidecar starts). */
+  httpPort?: number;
 }): Promise<Sidecar> {
   const [httpPort, grpcPort, metricsPort, internalPort] = await Promise.all([
-    freePort(),
+    opts.httpPort ?? freePort(),
     freePort(),
     freePort(),
     freePort(),
