@@ -15,6 +15,7 @@ import {
   type ServiceModule,
 } from '@tasktide/dapr';
 import { createDb, type DbHandle } from '@tasktide/db';
+import { createRealtimeModule, realtimeMigrations } from '@tasktide/realtime/module';
 import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
 import { createLogger, createMetrics, createService, type Logger, type Metrics } from '@tasktide/service-kit';
 
@@ -35,6 +36,15 @@ export interface ModuleDeps {
 export const moduleFactories: Record<string, (deps: ModuleDeps) => ServiceModule | Promise<ServiceModule>> = {
   recurrence: ({ platform, metrics, logger }) =>
     createRecurrenceModule({ invoker: platform.invoker, registry: metrics.registry, log: logger }),
+  realtime: async ({ db, platform, metrics, logger, jwtSecret }) => {
+    await db.migrate(realtimeMigrations);
+    return createRealtimeModule({
+      db: db.db,
+      authenticate: remoteAuthenticator({ jwtSecret, invoker: platform.invoker }),
+      registry: metrics.registry,
+      log: logger,
+    });
+  },
 };
 
 /**
