@@ -31,8 +31,15 @@ if [ ! -f "$data/logs/meta.properties" ]; then
     || { cat "$data/format.log" >&2; exit 1; }
 fi
 if [ -f "$data/kafka.pid" ] && kill -0 "$(cat "$data/kafka.pid")" 2>/dev/null; then log "kafka already running"; exit 0; fi
-nohup java "${jopts[@]}" "${cp[@]}" kafka.Kafka "$data/server.properties" >"$data/kafka.log" 2>&1 &
-echo $! >"$data/kafka.pid"
+# KAFKA_TIED_TO=<pid>: stop the broker when that process goes away (test runners set it).
+if [ -n "${KAFKA_TIED_TO:-}" ]; then
+  nohup "$(dirname "$0")/tied.sh" "$KAFKA_TIED_TO" java "${jopts[@]}" "${cp[@]}" kafka.Kafka "$data/server.properties" >"$data/kafka.log" 2>&1 &
+  sleep 0.5
+  pgrep -f -n "kafka.Kafka $data/server.properties" >"$data/kafka.pid"
+else
+  nohup java "${jopts[@]}" "${cp[@]}" kafka.Kafka "$data/server.properties" >"$data/kafka.log" 2>&1 &
+  echo $! >"$data/kafka.pid"
+fi
 for _ in $(seq 1 120); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then log "kafka up on 127.0.0.1:$port"; exit 0; fi
   kill -0 "$(cat "$data/kafka.pid")" 2>/dev/null || { tail -40 "$data/kafka.log" >&2; exit 1; }

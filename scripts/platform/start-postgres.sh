@@ -15,7 +15,11 @@ fi
 # The server refuses to run as root: run it as the postgres system user when we are root.
 run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 mkdir -p "$data"
-[ "$(id -u)" = 0 ] && chown postgres "$data"
+if [ "$(id -u)" = 0 ]; then
+  chown postgres "$data"
+  # mktemp makes 0700 directories; the postgres user must be able to reach its data dir.
+  chmod a+x "$(dirname "$data")"
+fi
 if [ ! -f "$data/PG_VERSION" ]; then
   run "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   cat >>"$data/postgresql.conf" <<CONF

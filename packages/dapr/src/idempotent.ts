@@ -1,6 +1,7 @@
 import type { Db, Tx } from '@tasktide/db';
 
 import { type PgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { markDuplicate } from './delivery.ts';
 import type { StateStore } from './ports.ts';
 
 /** The `(consumer, event_id)` ledger a consuming app keeps in its own schema. */
@@ -20,7 +21,8 @@ export type ProcessedEventsTable = ReturnType<typeof processedEventsTable>;
 /**
  * Runs `effect` at most once per (consumer, event id): the ledger row and the effect commit in one
  * transaction, so a redelivery after a crash either finds both or neither. Returns false for a
- * duplicate (the effect was skipped).
+ * duplicate (the effect was skipped); inside a delivery that also counts it as outcome `duplicate`
+ * in `tasktide_events_consumed_total`.
  *
  * @example
  * const applied = await onceInTransaction(db, processed, 'audit', event.event_id, (tx) => tx.insert(log).values(row))
@@ -32,7 +34,7 @@ export async function onceInTransaction(
   eventId: string,
   effect: (tx: Tx) => Promise<unknown>,
 ): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  const applied = await db.transaction(async (tx) => {
     const inserted = await tx
       .insert(ledger)
       .values({ consumer, eventId })
@@ -42,6 +44,10 @@ export async function onceInTransaction(
     await effect(tx);
     return true;
   });
+  // Marked here, after the await, not inside the transaction callback: a pooled driver may run that
+  // callback outside the delivery's async context.
+  if (!applied) markDuplicate();
+  return applied;
 }
 
 /**
@@ -52,5 +58,6 @@ export async function onceInTransaction(
 export async function claimOnce(state: StateStore, consumer: string, eventId: string, ttlSeconds = 7 * 86_400) {
   const key = `claim:${consumer}:${eventId}`;
   const won = await state.claim(key, { at: new Date().toISOString() }, { ttlSeconds });
+  if (!won) markDuplicate();
   return { won, release: () => state.delete(key) };
 }

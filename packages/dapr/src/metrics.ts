@@ -24,6 +24,7 @@ export function createBusMetrics(registry: Registry) {
       const type = typeof event?.event_type === 'string' && event.event_type.length < 40 ? event.event_type : 'invalid';
       consumed.inc({ consumer: sub.consumer, event_type: type, outcome: outcome ?? result.status });
       const ts = event?.timestamp ? Date.parse(event.timestamp) : Number.NaN;
+      // Duplicates included: the latency of a redelivery is what the pipeline really took.
       if (result.status === 'success' && !Number.isNaN(ts))
         latency.observe({ consumer: sub.consumer }, (Date.now() - ts) / 1000);
     },

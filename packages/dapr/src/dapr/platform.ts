@@ -1,6 +1,7 @@
 import type { Subscription } from '@tasktide/events';
 import type { Logger } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
+import { propagationHeaders } from '../delivery.ts';
 import type { BusMetrics } from '../metrics.ts';
 import type { JobHandler, Jobs, OutgoingMessage, Platform, PublishResult, StateEntry, StateStore } from '../ports.ts';
 import { daprSubscriptionRoutes } from './subscriptions.ts';
@@ -181,7 +182,7 @@ export function createDaprPlatform(opts: DaprPlatformOptions): Platform {
       invoke: (appId, path, init = {}) =>
         fetch(`${baseUrl()}/invoke/${appId}/method/${path.replace(/^\//, '')}`, {
           ...init,
-          headers: { ...headers, ...(init.headers as Record<string, string>) },
+          headers: { ...headers, ...propagationHeaders(), ...(init.headers as Record<string, string>) },
         }),
     },
     jobs,

@@ -54,7 +54,7 @@ export function daprSubscriptionRoutes(opts: {
           envelope.data ??
           (envelope.data_base64 ? JSON.parse(Buffer.from(envelope.data_base64, 'base64').toString()) : undefined);
         const result = await deliver(sub, data, { topic: sub.topic }, opts.log);
-        opts.metrics?.observe(sub, data, result, started);
+        opts.metrics?.observe(sub, data, result, started, result.duplicate ? 'duplicate' : undefined);
         if (result.status === 'success') return { status: 'SUCCESS' };
         if (result.status === 'retry') return { status: 'RETRY' };
         if (sub.raw) return { status: 'DROP' };

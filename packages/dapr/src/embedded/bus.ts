@@ -84,7 +84,7 @@ export function createEmbeddedBus({
     const result = await deliver(sub, message.data, { topic: sub.topic, attempt: cursor.attempts }, log);
     const advance = () => db.update(busOffsets).set({ offset: message.seq, attempts: 0, retryAt: null }).where(where);
     if (result.status === 'success') {
-      metrics?.observe(sub, message.data, result, started);
+      metrics?.observe(sub, message.data, result, started, result.duplicate ? 'duplicate' : undefined);
       await advance();
       return true;
     }

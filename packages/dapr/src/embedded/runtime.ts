@@ -3,6 +3,7 @@ import type { DbHandle } from '@tasktide/db';
 import type { Subscription } from '@tasktide/events';
 import type { Logger } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
+import { propagationHeaders } from '../delivery.ts';
 import type { BusMetrics } from '../metrics.ts';
 import type { Platform } from '../ports.ts';
 import { createEmbeddedBus, type EmbeddedBusOptions } from './bus.ts';
@@ -53,7 +54,9 @@ export async function createEmbeddedRuntime(opts: {
         async invoke(target, path, init = {}) {
           const handler = apps.get(target);
           if (!handler) return new Response(`no app ${target}`, { status: 503 });
-          return handler(new Request(`http://${target}.embedded/${path.replace(/^\//, '')}`, init));
+          const headers = new Headers(init.headers);
+          for (const [k, v] of Object.entries(propagationHeaders())) if (!headers.has(k)) headers.set(k, v);
+          return handler(new Request(`http://${target}.embedded/${path.replace(/^\//, '')}`, { ...init, headers }));
         },
       },
       jobs: scheduler.forApp(appId),

@@ -12,6 +12,8 @@ export function daprBinDir(): string {
 
 export interface Scheduler {
   address: string;
+  /** Port of its Prometheus endpoint (`/metrics`), for the observability tests. */
+  metricsPort: number;
   stop(): Promise<void>;
   restart(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function startScheduler(dir: string): Promise<Scheduler> {
   await start();
   return {
     address: `127.0.0.1:${port}`,
+    metricsPort: metrics,
     stop: async () => child && stopProcess(child),
     restart: start,
   };
