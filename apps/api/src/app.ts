@@ -7,7 +7,10 @@ import { createLoginLimiter } from './accounts/service.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiDeps } from './context.ts';
 import { internalRoutes } from './internal/index.ts';
+import { recurrencePreviewRoutes } from './recurrence-preview/index.ts';
 import { taskRoutes } from './tasks/index.ts';
+import { createTaskMetrics } from './tasks/metrics.ts';
+import { taskParseRoutes } from './tasks/parse/index.ts';
 import { tokenRoutes } from './tokens/index.ts';
 import { resolveApiToken } from './tokens/service.ts';
 
@@ -27,7 +30,14 @@ export interface CreateApiOptions {
 /** The api's routes only (no service plumbing): mounted by main.ts and by the all-in-one dev server. */
 export function apiRoutes(deps: ApiDeps) {
   return new Elysia()
-    .use(new Elysia({ prefix: API_PREFIX }).use(accountRoutes(deps)).use(tokenRoutes(deps)).use(taskRoutes(deps)))
+    .use(
+      new Elysia({ prefix: API_PREFIX })
+        .use(accountRoutes(deps))
+        .use(tokenRoutes(deps))
+        .use(taskParseRoutes(deps))
+        .use(taskRoutes(deps))
+        .use(recurrencePreviewRoutes(deps)),
+    )
     .use(internalRoutes(deps));
 }
 
@@ -46,6 +56,7 @@ export function buildApiDeps(opts: CreateApiOptions): ApiDeps {
       resolveApiToken: (token) => resolveApiToken(db, token),
     }),
     onOutboxWrite: opts.onOutboxWrite,
+    taskMetrics: createTaskMetrics(opts.metrics.registry),
   };
 }
 
