@@ -5,4 +5,5 @@ export * from './health.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './service.ts';
+export * from './spans.ts';
 export * from './trace.ts';

@@ -3,11 +3,18 @@ import { AppError, type FieldError, problem, problemResponse } from './errors.ts
 import { healthRoutes, type ReadinessCheck } from './health.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
-import { continueTrace, formatTraceparent, requestIdFrom, type TraceContext } from './trace.ts';
+import { type ActiveSpan, startSpan } from './spans.ts';
+import { formatTraceparent, requestIdFrom, type TraceContext } from './trace.ts';
 
 export interface RequestContext {
   requestId: string;
+  /**
+   * Ties together everything one user action causes: the caller's `x-correlation-id` (a service
+   * invoked while handling an event passes the event's), else this request's id. Events carry it.
+   */
+  correlationId: string;
   trace: TraceContext;
+  span: ActiveSpan;
   log: Logger;
   startedAt: number;
   status?: number;
@@ -48,9 +55,16 @@ export function createService({ name, logger, metrics, readiness = {} }: Service
   return new Elysia({ name: `service:${name}` })
     .onRequest(({ request, set }) => {
       const requestId = requestIdFrom(request.headers.get('x-request-id'));
-      const trace = continueTrace(request.headers.get('traceparent'));
-      const log = logger.child({ request_id: requestId, trace_id: trace.traceId });
-      contexts.set(request, { requestId, trace, log, startedAt: performance.now() });
+      const correlation = request.headers.get('x-correlation-id');
+      const correlationId = correlation ? requestIdFrom(correlation) : requestId;
+      const span = startSpan(request.method, {
+        kind: 'server',
+        traceparent: request.headers.get('traceparent'),
+        attributes: { 'http.request.method': request.method, 'tasktide.request_id': requestId },
+      });
+      const trace = span.trace;
+      const log = logger.child({ request_id: requestId, correlation_id: correlationId, trace_id: trace.traceId });
+      contexts.set(request, { requestId, correlationId, trace, span, log, startedAt: performance.now() });
       set.headers['x-request-id'] = requestId;
       set.headers.traceparent = formatTraceparent(trace);
     })
@@ -96,6 +110,10 @@ export function createService({ name, logger, metrics, readiness = {} }: Service
       const seconds = (performance.now() - ctx.startedAt) / 1000;
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);
+      ctx.span.end(
+        { 'http.route': labels.route, 'http.response.status_code': Number(status) },
+        Number(status) >= 500 ? new Error(`HTTP ${status}`) : undefined,
+      );
       ctx.log.debug({ ...labels, duration_ms: Math.round(seconds * 1000) }, 'request');
     })
     .use(healthRoutes(readiness))
