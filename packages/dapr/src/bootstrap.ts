@@ -10,7 +10,7 @@ import {
 } from '@tasktide/service-kit';
 import { createDaprPlatform } from './dapr/platform.ts';
 import { createEmbeddedRuntime, type EmbeddedRuntime } from './embedded/runtime.ts';
-import { createBusMetrics } from './metrics.ts';
+import { createBusMetrics, registerDbPoolMetrics } from './metrics.ts';
 import type { Platform } from './ports.ts';
 
 /** How a service reaches its building blocks, parsed once from env. */
@@ -85,6 +85,7 @@ export async function bootstrapService(opts: {
     ? await createDb({ url: secrets.DATABASE_URL, dataDir: join(config.TASKTIDE_DATA_DIR, 'pglite') })
     : undefined;
   for (const m of opts.migrations) await db?.migrate(m);
+  if (db) registerDbPoolMetrics(metrics.registry, db);
   let embedded: EmbeddedRuntime | undefined;
   if (!platform && db) {
     embedded = await createEmbeddedRuntime({ db, log: logger, metrics: busMetrics, env });

@@ -21,8 +21,12 @@ export interface DbHandle {
   /** Cheap round trip for readiness probes. */
   ping(): Promise<void>;
   close(): Promise<void>;
-  /** Connections in use / open, for the pool gauge (PGlite has exactly one). */
-  poolStats(): { open: number; max: number };
+  /**
+   * Pool usage for the saturation gauges: `inUse` connections busy with a query or transaction (of
+   * `max`), `pending` operations beyond that (queued, or pipelined behind another query). PGlite is
+   * one in-process connection and is not measured (always 0 in use).
+   */
+  poolStats(): { inUse: number; max: number; pending: number };
   migrate(opts: MigrateOptions): Promise<void>;
 }
 
@@ -59,7 +63,8 @@ export async function createDb({
 }: CreateDbOptions = {}): Promise<DbHandle> {
   if (url) {
     const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'tasktide' } });
-    const db = drizzlePostgres(client) as unknown as Db;
+    const inFlight = trackInFlight(client, ['unsafe', 'begin']);
+    const db = drizzlePostgres(inFlight.client) as unknown as Db;
     return {
       db,
       kind: 'postgres',
@@ -67,7 +72,7 @@ export async function createDb({
         await client`select 1`;
       },
       close: () => client.end({ timeout: 5 }),
-      poolStats: () => ({ open: (client as unknown as { connections?: number }).connections ?? 0, max }),
+      poolStats: () => ({ inUse: Math.min(inFlight.count(), max), max, pending: Math.max(0, inFlight.count() - max) }),
       migrate: async ({ migrationsFolder, migrationsSchema }) => {
         await client.unsafe(`create schema if not exists "${migrationsSchema}"`);
         await migratePostgres(drizzlePostgres(client), {
@@ -95,12 +100,39 @@ export async function createDb({
     close: async () => {
       if (owned) await client.close();
     },
-    poolStats: () => ({ open: 1, max: 1 }),
+    poolStats: () => ({ inUse: 0, max: 1, pending: 0 }),
     migrate: async ({ migrationsFolder, migrationsSchema }) => {
       await client.exec(`create schema if not exists "${migrationsSchema}"`);
       await migratePglite(drizzlePglite(client), { migrationsFolder, migrationsSchema, migrationsTable: 'migrations' });
     },
   };
+}
+
+/**
+ * postgres.js keeps its pool private, so usage is measured where drizzle enters it: every top-level
+ * `unsafe` query and every `begin` transaction (which holds one connection until it settles) counts
+ * as in flight until its promise settles. Queries inside a transaction use the transaction's own
+ * handle and are not counted twice. The settle hook uses the base `Promise.prototype.then`, because
+ * postgres.js' own `then` would start a lazy query early.
+ */
+function trackInFlight<T extends object>(client: T, methods: string[]) {
+  let active = 0;
+  const done = () => {
+    active--;
+  };
+  const proxy = new Proxy(client, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof key !== 'string' || !methods.includes(key) || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const pending = value.apply(target, args);
+        active++;
+        Promise.prototype.then.call(pending, done, done);
+        return pending;
+      };
+    },
+  });
+  return { client: proxy, count: () => active };
 }
 
 /** Rows of a raw `db.execute()` result, whichever driver produced it. */
