@@ -1,4 +1,5 @@
 import { openapi } from '@elysiajs/openapi';
+import { registerDbPoolMetrics } from '@tasktide/dapr';
 import type { DbHandle } from '@tasktide/db';
 import { createAuthenticator, createService, type Logger, type Metrics } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
@@ -43,6 +44,7 @@ export function apiRoutes(deps: ApiDeps) {
 
 export function buildApiDeps(opts: CreateApiOptions): ApiDeps {
   const db = opts.db.db;
+  registerDbPoolMetrics(opts.metrics.registry, opts.db);
   return {
     db,
     config: opts.config,

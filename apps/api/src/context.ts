@@ -2,6 +2,7 @@ import type { Db } from '@tasktide/db';
 import { type Authenticate, formatTraceparent, requestContext } from '@tasktide/service-kit';
 import type { LoginLimiter } from './accounts/service.ts';
 import type { ApiConfig } from './config.ts';
+import type { TaskMetrics } from './tasks/metrics.ts';
 import type { Actor } from './tasks/service.ts';
 
 /** Everything the api's controllers need, built once at start (see app.ts). */
@@ -13,6 +14,8 @@ export interface ApiDeps {
   authenticate: Authenticate;
   /** Called after a commit that wrote outbox rows: wakes the relay instead of waiting for its poll. */
   onOutboxWrite?: () => void;
+  /** Task lifecycle counters (absent in tests that do not care). */
+  taskMetrics?: TaskMetrics;
 }
 
 /** The event context of a request: who, plus the request id and trace to correlate what follows. */
@@ -21,8 +24,9 @@ export function actorOf(request: Request, userId: string, timezone = 'UTC'): Act
   return {
     userId,
     timezone,
-    correlationId: ctx?.requestId ?? crypto.randomUUID(),
+    correlationId: ctx?.correlationId ?? crypto.randomUUID(),
     ...(ctx ? { traceparent: formatTraceparent(ctx.trace) } : {}),
+    emitted: [],
   };
 }
 

@@ -1,4 +1,4 @@
-import { AppError, requestContext } from '@tasktide/service-kit';
+import { AppError, formatTraceparent, requestContext } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import type { ApiDeps } from '../context.ts';
 import { toSnapshot } from '../tasks/dto.ts';
@@ -46,9 +46,15 @@ export function internalRoutes(deps: ApiDeps) {
             sourceEventId: body.source_event_id,
             dueAt: new Date(body.due_at),
           },
-          { correlationId: ctx?.requestId ?? body.source_event_id },
+          // The recurrence service passes the completed event's correlation and trace along.
+          ctx
+            ? { correlationId: ctx.correlationId, traceparent: formatTraceparent(ctx.trace) }
+            : { correlationId: body.source_event_id },
         );
-        if (result.status === 'created') deps.onOutboxWrite?.();
+        if (result.status === 'created') {
+          deps.onOutboxWrite?.();
+          deps.taskMetrics?.committed(['task.created'], 'recurrence');
+        }
         set.status = result.status === 'created' ? 201 : 200;
         return { status: result.status, task: toSnapshot(result.task) };
       },

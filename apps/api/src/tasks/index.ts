@@ -6,7 +6,7 @@ import { type ApiDeps, actorOf, parseIfMatch } from '../context.ts';
 import { idempotentPost } from '../idempotency/respond.ts';
 import { getTask, listTasks } from './list.ts';
 import { CreateTaskBody, DeleteQuery, ListQuery, PatchTaskBody, Task, TaskPage, TaskParams } from './model.ts';
-import { completeTask, createTask, deleteTask, reopenTask, updateTask } from './service.ts';
+import { type Actor, completeTask, createTask, deleteTask, reopenTask, updateTask } from './service.ts';
 
 function ifMatchOf(headers: Record<string, string | undefined>): number | undefined {
   const version = parseIfMatch(headers['if-match']);
@@ -19,8 +19,10 @@ function ifMatchOf(headers: Record<string, string | undefined>): number | undefi
 }
 
 export function taskRoutes(deps: ApiDeps) {
-  const committed = <T>(value: T) => {
+  /** After the commit: wake the relay and count what the transaction emitted (nothing on a replay). */
+  const committed = <T>(value: T, actor: Actor) => {
     deps.onOutboxWrite?.();
+    deps.taskMetrics?.committed(actor.emitted ?? []);
     return value;
   };
   return new Elysia({ prefix: '/tasks', tags: ['tasks'], detail: { security: [{ bearer: [] }] } })
@@ -43,7 +45,7 @@ export function taskRoutes(deps: ApiDeps) {
           }),
         );
         set.headers.location = `/api/v1/tasks/${task.id}`;
-        return committed(task);
+        return committed(task, actor);
       },
       { body: CreateTaskBody, response: { 201: Task }, detail: { summary: 'Create a task' } },
     )
@@ -59,8 +61,10 @@ export function taskRoutes(deps: ApiDeps) {
     })
     .patch(
       '/:id',
-      async ({ params, body, headers, request, principal }) =>
-        committed(await updateTask(deps.db, actorOf(request, principal.userId), params.id, body, ifMatchOf(headers))),
+      async ({ params, body, headers, request, principal }) => {
+        const actor = actorOf(request, principal.userId);
+        return committed(await updateTask(deps.db, actor, params.id, body, ifMatchOf(headers)), actor);
+      },
       {
         params: TaskParams,
         body: PatchTaskBody,
@@ -71,15 +75,13 @@ export function taskRoutes(deps: ApiDeps) {
     .post(
       '/:id/complete',
       async ({ params, headers, request, set, principal }) => {
+        const actor = actorOf(request, principal.userId);
         const task = await idempotentPost(
           deps.db,
           { request, set, scope: `user:${principal.userId}`, body: null },
-          async (tx) => ({
-            status: 200,
-            body: await completeTask(tx, actorOf(request, principal.userId), params.id, ifMatchOf(headers)),
-          }),
+          async (tx) => ({ status: 200, body: await completeTask(tx, actor, params.id, ifMatchOf(headers)) }),
         );
-        return committed(task);
+        return committed(task, actor);
       },
       {
         params: TaskParams,
@@ -90,23 +92,22 @@ export function taskRoutes(deps: ApiDeps) {
     .post(
       '/:id/reopen',
       async ({ params, headers, request, set, principal }) => {
+        const actor = actorOf(request, principal.userId);
         const task = await idempotentPost(
           deps.db,
           { request, set, scope: `user:${principal.userId}`, body: null },
-          async (tx) => ({
-            status: 200,
-            body: await reopenTask(tx, actorOf(request, principal.userId), params.id, ifMatchOf(headers)),
-          }),
+          async (tx) => ({ status: 200, body: await reopenTask(tx, actor, params.id, ifMatchOf(headers)) }),
         );
-        return committed(task);
+        return committed(task, actor);
       },
       { params: TaskParams, response: { 200: Task }, detail: { summary: 'Reopen a completed task' } },
     )
     .delete(
       '/:id',
       async ({ params, query, headers, request, set, principal }) => {
-        await deleteTask(deps.db, actorOf(request, principal.userId), params.id, query.scope, ifMatchOf(headers));
-        committed(null);
+        const actor = actorOf(request, principal.userId);
+        await deleteTask(deps.db, actor, params.id, query.scope, ifMatchOf(headers));
+        committed(null, actor);
         set.status = 204;
       },
       {

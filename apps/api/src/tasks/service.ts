@@ -12,6 +12,14 @@ import { finalizeFields, parseDueAt, type TaskFields } from './validate.ts';
 export interface Actor extends EventContext {
   /** The user's own time zone: the default for tasks created without one. */
   timezone: string;
+  /** Receives the type of every event written, for counting once the transaction has committed. */
+  emitted?: string[];
+}
+
+/** Writes the events to the outbox in `tx` and notes their types on the actor. */
+async function emit(tx: Tx, actor: Actor, events: AnyEvent[]) {
+  await writeEvents(tx, outbox, events);
+  actor.emitted?.push(...events.map((e) => e.event_type));
 }
 
 async function lockTask(tx: Tx, actor: Actor, id: string): Promise<TaskRow> {
@@ -64,7 +72,7 @@ export async function createTask(db: Executor, actor: Actor, input: CreateTaskIn
       })
       .returning()) as TaskRow[];
     const task = row as TaskRow;
-    await writeEvents(tx, outbox, [createEvent('task.created', toSnapshot(task), actor)]);
+    await emit(tx, actor, [createEvent('task.created', toSnapshot(task), actor)]);
     return toTaskDto(task);
   });
 }
@@ -128,7 +136,7 @@ export async function updateTask(
       .where(eq(tasks.id, row.id))
       .returning()) as TaskRow[];
     const task = updated as TaskRow;
-    await writeEvents(tx, outbox, [
+    await emit(tx, actor, [
       createEvent('task.updated', { task_id: task.id, version: task.version, changes, task: toSnapshot(task) }, actor),
     ]);
     return toTaskDto(task);
@@ -148,7 +156,7 @@ export async function completeTask(db: Executor, actor: Actor, id: string, ifMat
       .where(eq(tasks.id, row.id))
       .returning()) as TaskRow[];
     const task = updated as TaskRow;
-    await writeEvents(tx, outbox, [
+    await emit(tx, actor, [
       createEvent(
         'task.completed',
         { task_id: task.id, completed_at: now.toISOString(), version: task.version, task: toSnapshot(task) },
@@ -170,7 +178,7 @@ export async function reopenTask(db: Executor, actor: Actor, id: string, ifMatch
       .where(eq(tasks.id, row.id))
       .returning()) as TaskRow[];
     const task = updated as TaskRow;
-    await writeEvents(tx, outbox, [
+    await emit(tx, actor, [
       createEvent(
         'task.updated',
         {
@@ -220,6 +228,6 @@ export async function deleteTask(
     const events: AnyEvent[] = victims.map((v) =>
       createEvent('task.deleted', { task_id: v.id, scope, series_id: v.seriesId }, actor),
     );
-    await writeEvents(tx, outbox, events);
+    await emit(tx, actor, events);
   });
 }
