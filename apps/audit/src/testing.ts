@@ -1,0 +1,153 @@
+import { createEmbeddedRuntime, mountModule } from '@tasktide/dapr';
+import type { DbHandle } from '@tasktide/db';
+import { createTestDb, type DbKind } from '@tasktide/db/testing';
+import { type AnyEvent, createEvent, type EventType, type PayloadOf } from '@tasktide/events';
+import { createLogger, createMetrics, createService, jwtKey, signAccessToken } from '@tasktide/service-kit';
+import { auditMigrations } from './db/migrations.ts';
+import { createAuditModule } from './module.ts';
+
+export const TEST_JWT_SECRET = 'audit-test-secret-audit-test-secret-01';
+export const TEST_OPERATOR_TOKEN = 'operator-token-for-audit-tests';
+
+/** A valid event of any type for `userId` (payloads filled with plausible values). */
+export function testEvent<T extends EventType>(
+  type: T,
+  userId: string,
+  taskId: string = crypto.randomUUID(),
+  overrides: Partial<PayloadOf<T>> = {},
+): AnyEvent {
+  const now = new Date().toISOString();
+  const task = {
+    task_id: taskId,
+    title: 'audit me',
+    description: '',
+    priority: 'none' as const,
+    tags: [],
+    due_at: null,
+    timezone: 'UTC',
+    reminders: [],
+    recurrence: null,
+    status: 'open' as const,
+    completed_at: null,
+    series_id: null,
+    parent_id: null,
+    version: 1,
+  };
+  const payloads: { [K in EventType]: PayloadOf<K> } = {
+    'task.created': task,
+    'task.updated': { task_id: taskId, version: 2, changes: { title: 'renamed' }, task },
+    'task.completed': { task_id: taskId, completed_at: now, version: 3, task: { ...task, status: 'completed' } },
+    'task.deleted': { task_id: taskId, scope: 'occurrence', series_id: null },
+    'task.recurrence': {
+      parent_task_id: crypto.randomUUID(),
+      task_id: taskId,
+      series_id: crypto.randomUUID(),
+      recurrence_rule: 'FREQ=DAILY',
+      due_at: now,
+    },
+    'reminder.scheduled': { task_id: taskId, reminder_time: now, offset_minutes: 10, job_name: `r-${taskId}` },
+    'reminder.due': {
+      task_id: taskId,
+      reminder_time: now,
+      offset_minutes: 10,
+      due_at: now,
+      title: 'audit me',
+      fired_at: now,
+      late: false,
+    },
+    'notification.created': {
+      notification_id: crypto.randomUUID(),
+      task_id: taskId,
+      kind: 'reminder',
+      title: 't',
+      body: 'b',
+    },
+  };
+  return createEvent(type, { ...payloads[type], ...overrides } as PayloadOf<T>, {
+    userId,
+    correlationId: `test-${crypto.randomUUID().slice(0, 8)}`,
+  });
+}
+
+/** A JSON caller over `handle` (no port). */
+export function jsonClient(handle: (request: Request) => Response | Promise<Response>) {
+  return async function call(method: string, path: string, opts: { token?: string; body?: unknown } = {}) {
+    const headers: Record<string, string> = {};
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await handle(
+      new Request(`http://localhost${path}`, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      }),
+    );
+    const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary response JSON
+    let body: any = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {}
+    return { status: res.status, headers: res.headers, body };
+  };
+}
+
+/**
+ * The audit service in process on a fresh database and the embedded runtime, with a stand-in api
+ * that resolves the `tt_` tokens put in `apiTokens`. `consume: true` also starts its subscriptions.
+ */
+export async function createTestAudit(
+  kind: DbKind,
+  opts: { consume?: boolean; operatorToken?: string; db?: DbHandle } = {},
+) {
+  const db = opts.db ?? (await createTestDb(kind));
+  await db.migrate(auditMigrations);
+  const log = createLogger({ service: 'audit', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const runtime = await createEmbeddedRuntime({ db, log, bus: { pollMs: 100, backoffMs: 20, maxAttempts: 2 } });
+  const apiTokens = new Map<string, string>();
+  runtime.registerApp('api', async (request) => {
+    const { token } = (await request.json()) as { token: string };
+    const userId = apiTokens.get(token);
+    return userId ? Response.json({ user_id: userId, via: 'api_token' }) : new Response('unknown', { status: 401 });
+  });
+  const platform = runtime.platform('audit');
+  const metrics = createMetrics('audit');
+  const module = createAuditModule({
+    db: db.db,
+    platform,
+    registry: metrics.registry,
+    jwtSecret: TEST_JWT_SECRET,
+    operatorToken: 'operatorToken' in opts ? opts.operatorToken : TEST_OPERATOR_TOKEN,
+    log,
+  });
+  const service = createService({ name: 'audit', logger: log, metrics });
+  const app = opts.consume ? service.use(mountModule(module, platform, log).app) : service.use(module.routes);
+  return {
+    db,
+    runtime,
+    platform,
+    app,
+    metrics,
+    apiTokens,
+    call: jsonClient((r) => app.handle(r)),
+    /** A JWT the api would have issued to `userId`. */
+    tokenFor: async (userId: string) => (await signAccessToken(jwtKey(TEST_JWT_SECRET), userId, 600)).token,
+    async close() {
+      await runtime.close();
+      if (!opts.db) await db.close();
+    },
+  };
+}
+
+export type TestAudit = Awaited<ReturnType<typeof createTestAudit>>;
+
+/** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(50);
+  }
+}
