@@ -4,6 +4,7 @@ import { type ApiConfig, loadApiConfig } from '@tasktide/api/config';
 import { apiMigrations } from '@tasktide/api/migrations';
 import { outbox, relayLease } from '@tasktide/api/schema';
 import { resolveJwtSecret } from '@tasktide/api/secrets';
+import { auditMigrations, createAuditModule } from '@tasktide/audit/module';
 import {
   createBusMetrics,
   createEmbeddedRuntime,
@@ -42,6 +43,17 @@ export const moduleFactories: Record<string, (deps: ModuleDeps) => ServiceModule
       db: db.db,
       authenticate: remoteAuthenticator({ jwtSecret, invoker: platform.invoker }),
       registry: metrics.registry,
+      log: logger,
+    });
+  },
+  audit: async ({ db, platform, metrics, logger, jwtSecret, env }) => {
+    await db.migrate(auditMigrations);
+    return createAuditModule({
+      db: db.db,
+      platform,
+      registry: metrics.registry,
+      jwtSecret,
+      operatorToken: env.OPERATOR_TOKEN || undefined,
       log: logger,
     });
   },
