@@ -15,6 +15,7 @@ const yamllintConfig = join(repoRoot, 'gitops/.yamllint.yaml');
 const shellScripts = [
   'scripts/platform/install-helm.sh',
   'scripts/platform/install-lint-tools.sh',
+  'scripts/platform/install-promtool.sh',
   'clusters/minikube/bootstrap.sh',
 ].map((p) => join(repoRoot, p));
 
