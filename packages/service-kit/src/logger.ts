@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -16,7 +17,12 @@ export function createLogger(opts: {
   return pino(
     {
       level: opts.level ?? 'info',
-      base: { service: opts.service, version: opts.version ?? '0.0.0-dev', pod: opts.pod || undefined },
+      // In Kubernetes the hostname is the pod name, so `pod` is there even when POD_NAME is not passed.
+      base: {
+        service: opts.service,
+        version: opts.version ?? '0.0.0-dev',
+        pod: opts.pod || process.env.POD_NAME || hostname(),
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
       messageKey: 'msg',
       formatters: { level: (label) => ({ level: label }) },

@@ -74,6 +74,7 @@ export async function probeDaprdMetrics(opts: { dir?: string } = {}): Promise<{ 
   );
 
   let jobs = 0;
+  let failedJobs = 0;
   let deliveries = 0;
   let sweeps = 0;
   const appPort = await freePort();
@@ -90,6 +91,10 @@ export async function probeDaprdMetrics(opts: { dir?: string } = {}): Promise<{ 
         if (body.data?.kind === 'retry') return Response.json({ status: 'RETRY' });
         if (body.data?.kind === 'drop') return Response.json({ status: 'DROP' });
         return Response.json({ status: 'SUCCESS' });
+      }
+      if (path === '/job/probe-failing-job') {
+        failedJobs++;
+        return new Response('no', { status: 500 });
       }
       if (path.startsWith('/job/')) {
         jobs++;
@@ -139,11 +144,38 @@ export async function probeDaprdMetrics(opts: { dir?: string } = {}): Promise<{ 
       headers: json,
       body: JSON.stringify({ dueTime: '1s', data: { kind: 'probe' } }),
     });
+    await fetch(`${dapr}/jobs/probe-failing-job`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ dueTime: '1s', data: { kind: 'fails' } }),
+    });
     const viaCaller = `http://127.0.0.1:${caller.httpPort}/v1.0/invoke/probe/method`;
     await fetch(`${viaCaller}/hello`);
     await fetch(`${viaCaller}/fails`);
-    await waitFor('probe traffic handled', async () => jobs >= 1 && deliveries >= 4 && sweeps >= 1, 30_000, 100);
+    await waitFor(
+      'probe traffic handled',
+      async () => jobs >= 1 && failedJobs >= 1 && deliveries >= 4 && sweeps >= 1,
+      30_000,
+      100,
+    );
     const scrape = async (port: number) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    // The app answering is not the sidecar having recorded it: wait until each building block's
+    // traffic shows up in its exposition.
+    const recorded = [
+      'dapr_component_job_success_count',
+      'dapr_component_job_failure_count',
+      'dapr_component_pubsub_ingress_count',
+      'dapr_component_input_binding_count',
+    ];
+    await waitFor(
+      'daprd to record the probe traffic',
+      async () => {
+        const text = await scrape(sidecar.metricsPort);
+        return recorded.every((family) => text.includes(family));
+      },
+      15_000,
+      200,
+    );
     // Both sidecars' series: the caller has the outbound invocation side, the callee the inbound.
     return {
       daprd: `${await scrape(sidecar.metricsPort)}\n${await scrape(caller.metricsPort)}`,
