@@ -10,6 +10,7 @@ const rt = await bootstrapService({
   appId: AUDIT_APP_ID,
   migrations: [auditMigrations],
   secretNames: ['JWT_SECRET', 'OPERATOR_TOKEN'],
+  devSecrets: ['JWT_SECRET'],
 });
 if (!rt.db) throw new Error('the audit service needs a database');
 // Checked like env config: a missing or short key stops the process with a message naming it.

@@ -3,7 +3,7 @@ import { apiRoutes, buildApiDeps, openapiDocs } from '@tasktide/api/app';
 import { type ApiConfig, loadApiConfig } from '@tasktide/api/config';
 import { apiMigrations } from '@tasktide/api/migrations';
 import { outbox, relayLease } from '@tasktide/api/schema';
-import { resolveJwtSecret } from '@tasktide/api/secrets';
+import { resolveJwtSecret, resolveSecret } from '@tasktide/api/secrets';
 import { auditMigrations, createAuditModule } from '@tasktide/audit/module';
 import {
   createBusMetrics,
@@ -16,6 +16,8 @@ import {
   type ServiceModule,
 } from '@tasktide/dapr';
 import { createDb, type DbHandle } from '@tasktide/db';
+import { notifierMigrations } from '@tasktide/notifier/migrations';
+import { createNotifierModule } from '@tasktide/notifier/module';
 import { createRealtimeModule, realtimeMigrations } from '@tasktide/realtime/module';
 import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
 import { createLogger, createMetrics, createService, type Logger, type Metrics } from '@tasktide/service-kit';
@@ -57,6 +59,27 @@ export const moduleFactories: Record<string, (deps: ModuleDeps) => ServiceModule
       log: logger,
     });
   },
+  notifier: async ({ db, platform, metrics, logger, jwtSecret, env }) => {
+    await db.migrate(notifierMigrations);
+    const nodeEnv = env.NODE_ENV ?? 'development';
+    return createNotifierModule({
+      db,
+      platform,
+      registry: metrics.registry,
+      log: logger,
+      jwtSecret,
+      webhookSigningKey: resolveSecret({
+        name: 'WEBHOOK_SIGNING_KEY',
+        configured: env.WEBHOOK_SIGNING_KEY,
+        nodeEnv,
+        dataDir: env.TASKTIDE_DATA_DIR ?? '.data',
+      }),
+      allowPrivateWebhooks: nodeEnv !== 'production',
+      sweepEveryMs: env.REMINDER_SWEEP_EVERY_MS ? Number(env.REMINDER_SWEEP_EVERY_MS) : undefined,
+      sweepGraceMs: env.REMINDER_SWEEP_GRACE_MS ? Number(env.REMINDER_SWEEP_GRACE_MS) : undefined,
+      webhookBackoffMs: env.WEBHOOK_BACKOFF_MS ? Number(env.WEBHOOK_BACKOFF_MS) : undefined,
+    });
+  },
 };
 
 /**
@@ -96,6 +119,7 @@ export async function createSystem(
   const relay = createOutboxRelay({
     db: db.db,
     tables: { outbox, relayLease },
+    name: 'api',
     pubsub: runtime.platform('api').pubsub,
     log: logger,
     registry: metrics.registry,

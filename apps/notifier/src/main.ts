@@ -15,6 +15,7 @@ const rt = await bootstrapService({
   appId: NOTIFIER_APP_ID,
   migrations: [notifierMigrations],
   secretNames: ['JWT_SECRET', 'WEBHOOK_SIGNING_KEY'],
+  devSecrets: ['JWT_SECRET', 'WEBHOOK_SIGNING_KEY'],
 });
 const { JWT_SECRET, WEBHOOK_SIGNING_KEY } = rt.secrets;
 if (!rt.db || !JWT_SECRET || !WEBHOOK_SIGNING_KEY) {

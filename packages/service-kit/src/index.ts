@@ -4,6 +4,7 @@ export * from './errors.ts';
 export * from './health.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
+export * from './secrets.ts';
 export * from './service.ts';
 export * from './spans.ts';
 export * from './trace.ts';
