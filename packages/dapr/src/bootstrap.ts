@@ -6,6 +6,7 @@ import {
   type Logger,
   type Metrics,
   parseConfig,
+  resolveSecret,
   ConfigType as T,
 } from '@tasktide/service-kit';
 import { createDaprPlatform } from './dapr/platform.ts';
@@ -51,6 +52,8 @@ export async function bootstrapService(opts: {
   env?: Record<string, string | undefined>;
   /** `none`: the service keeps no tables (under Dapr it opens no database at all). */
   database?: 'required' | 'none';
+  /** Secrets generated into the data dir when missing outside production (see resolveSecret). */
+  devSecrets?: string[];
 }): Promise<ServiceRuntime> {
   const env = opts.env ?? process.env;
   const config = parseConfig(platformConfigSchema, env);
@@ -77,6 +80,13 @@ export async function bootstrapService(opts: {
     for (const name of names) secrets[name] = env[name] || (await platform.secrets.get(name).catch(() => undefined));
   } else {
     for (const name of names) secrets[name] = env[name];
+  }
+
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  for (const name of opts.devSecrets ?? []) {
+    if (!secrets[name] && nodeEnv !== 'production') {
+      secrets[name] = resolveSecret({ name, nodeEnv, dataDir: config.TASKTIDE_DATA_DIR });
+    }
   }
 
   // The embedded runtime keeps its log in the database, so only a stateless service under Dapr skips it.
