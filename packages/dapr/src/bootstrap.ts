@@ -7,6 +7,7 @@ import {
   type Metrics,
   parseConfig,
   resolveSecret,
+  startTracing,
   ConfigType as T,
 } from '@tasktide/service-kit';
 import { createDaprPlatform } from './dapr/platform.ts';
@@ -26,6 +27,9 @@ export const platformConfigSchema = T.Object({
   LOG_LEVEL: T.String({ default: 'info' }),
   SERVICE_VERSION: T.String({ default: '0.0.0-dev' }),
   POD_NAME: T.String({ default: '' }),
+  /** OTLP/HTTP collector for traces (the service chart sets it); unset: no SDK is loaded, nothing exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: T.Optional(T.String({ pattern: '^https?://' })),
+  OTEL_SERVICE_NAME: T.Optional(T.String({ minLength: 1 })),
 });
 
 export interface ServiceRuntime {
@@ -63,6 +67,14 @@ export async function bootstrapService(opts: {
     level: config.LOG_LEVEL,
     pod: config.POD_NAME,
   });
+  const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? await startTracing({
+        service: config.OTEL_SERVICE_NAME ?? opts.appId,
+        version: config.SERVICE_VERSION,
+        pod: config.POD_NAME || undefined,
+        endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+      })
+    : undefined;
   const metrics = createMetrics(opts.appId);
   const busMetrics = createBusMetrics(metrics.registry);
   const names = ['DATABASE_URL', ...(opts.secretNames ?? [])];
@@ -114,6 +126,7 @@ export async function bootstrapService(opts: {
       await embedded?.close();
       await ready.close();
       await db?.close();
+      await tracing?.shutdown();
     },
   };
 }

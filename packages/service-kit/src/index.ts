@@ -8,3 +8,4 @@ export * from './secrets.ts';
 export * from './service.ts';
 export * from './spans.ts';
 export * from './trace.ts';
+export * from './tracing.ts';
