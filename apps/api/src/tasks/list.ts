@@ -1,6 +1,6 @@
 import type { Db } from '@tasktide/db';
 import { AppError } from '@tasktide/service-kit';
-import { and, asc, desc, eq, gt, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { type TaskRow, tasks } from '../db/schema.ts';
 import { toTaskDto } from './dto.ts';
@@ -127,13 +127,7 @@ export async function listTasks(db: Db, userId: string, query: ListTasksQuery) {
   for (const p of priorities) {
     if (!['none', 'low', 'medium', 'high'].includes(p)) throw invalid('/priority', `unknown priority "${p}"`);
   }
-  if (priorities.length)
-    where.push(
-      sql`${tasks.priority}::text in (${sql.join(
-        priorities.map((p) => sql`${p}`),
-        sql`, `,
-      )})`,
-    );
+  if (priorities.length) where.push(inArray(tasks.priority, priorities as TaskRow['priority'][]));
   const tags = normalizeTags(csv(query.tag));
   if (tags.length) {
     const arr = sql`array[${sql.join(

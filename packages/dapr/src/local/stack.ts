@@ -52,6 +52,7 @@ export async function startLocalStack(
 ): Promise<LocalStack> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'tasktide-stack-'));
   mkdirSync(dir, { recursive: true });
+  const ownPostgres = !opts.postgresUrl && !process.env.DATABASE_URL;
   const postgresUrl =
     opts.postgresUrl ??
     process.env.DATABASE_URL ??
@@ -130,6 +131,7 @@ export async function startLocalStack(
       await Promise.allSettled(apps.map((a) => a.stop()));
       await Promise.allSettled([kafka.stop(), scheduler.stop()]);
       await admin.end();
+      if (ownPostgres) await runScript('scripts/platform/stop-postgres.sh', [join(dir, 'pg')]);
     },
   };
 }
