@@ -33,6 +33,10 @@ if [ "${TASKTIDE_SKIP_STACK:-0}" != 1 ]; then
   export TASKTIDE_KAFKA_LIB TASKTIDE_DAPR_BIN TASKTIDE_STACK=1
 fi
 
+step "Chromium for the web app's browser tests (Debian's; cached by apt)"
+TASKTIDE_CHROMIUM=$(scripts/platform/install-chromium.sh)
+export TASKTIDE_CHROMIUM
+
 step "bun test ${*:-(everything)}"
 set +e
 bun test --timeout 120000 "$@" 2>&1 | tee "$work/bun-test.log"

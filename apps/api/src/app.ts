@@ -2,6 +2,7 @@ import { openapi } from '@elysiajs/openapi';
 import { registerDbPoolMetrics } from '@tasktide/dapr';
 import type { DbHandle } from '@tasktide/db';
 import { createAuthenticator, createService, type Logger, type Metrics } from '@tasktide/service-kit';
+import { webRoutes } from '@tasktide/web/routes';
 import { Elysia } from 'elysia';
 import { accountRoutes } from './accounts/index.ts';
 import { createLoginLimiter } from './accounts/service.ts';
@@ -82,7 +83,7 @@ export const openapiDocs = () =>
     },
   });
 
-/** The complete api service: plumbing (health, metrics, errors) + OpenAPI + routes. */
+/** The complete api service: plumbing (health, metrics, errors) + OpenAPI + routes + the web app at `/`. */
 export function createApiApp(opts: CreateApiOptions) {
   const deps = buildApiDeps(opts);
   return createService({
@@ -92,7 +93,8 @@ export function createApiApp(opts: CreateApiOptions) {
     readiness: { database: () => opts.db.ping(), ...opts.readiness },
   })
     .use(openapiDocs())
-    .use(apiRoutes(deps));
+    .use(apiRoutes(deps))
+    .use(webRoutes());
 }
 
 export type ApiApp = ReturnType<typeof createApiApp>;

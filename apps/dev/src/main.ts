@@ -4,15 +4,17 @@
  * as separate processes with real daprd sidecars, Kafka and Postgres.
  */
 import { OPENAPI_JSON_PATH } from '@tasktide/api/app';
+import { webRoutes } from '@tasktide/web/routes';
 import { createSystem } from './system.ts';
 
 const system = await createSystem();
-const server = system.app.listen(Number(process.env.PORT ?? 3000));
+const server = system.app.use(webRoutes()).listen(Number(process.env.PORT ?? 3000));
 system.start();
 
 const base = `http://localhost:${server.server?.port}`;
 console.log(`
   tasktide is running (embedded mode: ${system.db.kind === 'pglite' ? 'PGlite under .data/' : 'Postgres'}, in-process bus and scheduler)
+    Web app   ${base}/
     API       ${base}/api/v1
     Docs      ${base}/docs
     OpenAPI   ${base}${OPENAPI_JSON_PATH}

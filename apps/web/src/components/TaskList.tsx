@@ -1,0 +1,194 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, call, query } from '../client/api.ts';
+import { describeRule } from '../client/rrule.ts';
+import type { Task, TaskPage, User } from '../client/types.ts';
+import { formatDateTime, fromInputs } from '../client/zone.ts';
+import { ErrorBanner } from './Field.tsx';
+import { defaultFilters, Filters, type TaskFilters } from './Filters.tsx';
+
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+function listQuery(f: TaskFilters, zone: string, cursor: string | null) {
+  const at = (date: string) => (date ? fromInputs(date, '00:00', zone) : null);
+  return query({
+    q: f.q.trim(),
+    status: f.status,
+    priority: f.priorities.join(','),
+    tag: f.tags.replace(/#/g, '').trim(),
+    tags: f.tags.trim() ? f.tagMode : undefined,
+    due_after: at(f.dueAfter),
+    due_before: f.dueBefore ? at(nextDay(f.dueBefore)) : null,
+    overdue: f.overdue || undefined,
+    recurring: f.recurring || undefined,
+    sort: f.sort,
+    limit: f.limit,
+    cursor,
+  });
+}
+
+/** The task list: filters, a page of tasks, and previous/next paging by cursor. */
+export function TaskList(props: { user: User; refreshKey: number; onEdit(task: Task): void; onChanged(): void }) {
+  const [filters, setFilters] = useState(defaultFilters);
+  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const [page, setPage] = useState<TaskPage | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [loading, setLoading] = useState(true);
+  const cursor = cursors[cursors.length - 1] ?? null;
+  const filterKey = JSON.stringify(filters);
+  useEffect(() => setCursors([null]), [filterKey]);
+  useEffect(() => {
+    let current = true;
+    setLoading(true);
+    // Debounced: typing in the search box and bursts of live events make one request.
+    const timer = setTimeout(async () => {
+      try {
+        const result = await call<TaskPage>('GET', `/tasks${listQuery(filters, props.user.timezone, cursor)}`);
+        if (!current) return;
+        setPage(result);
+        setError(null);
+      } catch (err) {
+        if (current) setError(err instanceof ApiError ? err : new ApiError(0, 'Could not load tasks', String(err)));
+      } finally {
+        if (current) setLoading(false);
+      }
+    }, 200);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [filterKey, cursor, props.refreshKey, props.user.timezone]);
+
+  const fieldErrors = error?.byField() ?? {};
+  return (
+    <section aria-labelledby="tasks-title">
+      <h2 id="tasks-title" class="sr-only">
+        Tasks
+      </h2>
+      <Filters value={filters} onChange={setFilters} />
+      <ErrorBanner error={error} />
+      {Object.entries(fieldErrors).map(([field, message]) => (
+        <p key={field} class="field-error">
+          {field}: {message}
+        </p>
+      ))}
+      <output class="status">
+        {loading ? 'Loading…' : page ? `${page.items.length} task${page.items.length === 1 ? '' : 's'} shown` : ''}
+      </output>
+      {page && page.items.length === 0 && !loading && <p class="empty">No tasks match. Add one above.</p>}
+      <ul class="tasks">
+        {page?.items.map((task) => (
+          <TaskItem key={task.id} task={task} user={props.user} onEdit={props.onEdit} onChanged={props.onChanged} />
+        ))}
+      </ul>
+      <nav class="pager" aria-label="Pages">
+        <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Previous page
+        </button>
+        <span>Page {cursors.length}</span>
+        <button
+          type="button"
+          disabled={!page?.next_cursor}
+          onClick={() => page?.next_cursor && setCursors([...cursors, page.next_cursor])}
+        >
+          Next page
+        </button>
+      </nav>
+    </section>
+  );
+}
+
+function TaskItem(props: { task: Task; user: User; onEdit(task: Task): void; onChanged(): void }) {
+  const { task } = props;
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const confirmRef = useRef<HTMLFieldSetElement>(null);
+  const done = task.status === 'completed';
+  const overdue = !done && task.due_at !== null && Date.parse(task.due_at) < Date.now();
+
+  useEffect(() => {
+    if (confirming) confirmRef.current?.querySelector('button')?.focus();
+  }, [confirming]);
+
+  async function run(action: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await action();
+      props.onChanged();
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'Something went wrong', String(err)));
+    }
+  }
+  const toggle = () => run(() => call('POST', `/tasks/${task.id}/${done ? 'reopen' : 'complete'}`));
+  const remove = (scope: 'occurrence' | 'series') => run(() => call('DELETE', `/tasks/${task.id}?scope=${scope}`));
+
+  return (
+    <li class={`task${done ? ' task--done' : ''}${overdue ? ' task--overdue' : ''}`} data-task-id={task.id}>
+      <input
+        type="checkbox"
+        class="task-check"
+        checked={done}
+        onChange={toggle}
+        aria-label={`${done ? 'Reopen' : 'Complete'} “${task.title}”`}
+      />
+      <div class="task-main">
+        <h3 class="task-title">{task.title}</h3>
+        <p class="meta">
+          {task.due_at && (
+            <span class="due">
+              {overdue ? 'Overdue: ' : 'Due '}
+              <time dateTime={task.due_at}>{formatDateTime(task.due_at, props.user.timezone)}</time>
+            </span>
+          )}
+          {task.recurrence && <span class="badge">↻ {describeRule(task.recurrence)}</span>}
+          {task.priority !== 'none' && <span class={`badge badge--${task.priority}`}>{task.priority} priority</span>}
+          {task.reminders.length > 0 && (
+            <span class="badge">
+              {task.reminders.length} reminder{task.reminders.length === 1 ? '' : 's'}
+            </span>
+          )}
+          {task.tags.map((t) => (
+            <span key={t} class="tag">
+              #{t}
+            </span>
+          ))}
+        </p>
+        {task.description && <p class="description">{task.description}</p>}
+        <ErrorBanner error={error} />
+      </div>
+      <div class="task-actions">
+        <button type="button" onClick={() => props.onEdit(task)} aria-label={`Edit “${task.title}”`}>
+          Edit
+        </button>
+        <button type="button" class="danger" onClick={() => setConfirming(true)} aria-label={`Delete “${task.title}”`}>
+          Delete
+        </button>
+      </div>
+      {confirming && (
+        <fieldset class="confirm" ref={confirmRef}>
+          <legend class="sr-only">Delete “{task.title}”?</legend>
+          {task.series_id ? (
+            <>
+              <button type="button" class="danger" onClick={() => remove('occurrence')}>
+                Delete this occurrence
+              </button>
+              <button type="button" class="danger" onClick={() => remove('series')}>
+                Delete the whole series
+              </button>
+            </>
+          ) : (
+            <button type="button" class="danger" onClick={() => remove('occurrence')}>
+              Delete
+            </button>
+          )}
+          <button type="button" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </fieldset>
+      )}
+    </li>
+  );
+}
