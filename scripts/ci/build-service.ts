@@ -17,7 +17,7 @@
  * locate with a literal `new URL('…', import.meta.url)` is copied there, which is why
  * `new URL('../../drizzle', import.meta.url)` in apps/api/src/db still finds apps/api/drizzle.
  */
-import { cpSync, existsSync, statSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BunPlugin } from 'bun';
@@ -58,6 +58,7 @@ export async function buildService({
   const src = join(root, 'apps', app, 'src');
   const entrypoints = ENTRYPOINTS.map((file) => join(src, file)).filter((path) => existsSync(path));
   const assets = new Set<string>();
+  await buildWebAppFor(app, root);
 
   const result = await Bun.build({
     entrypoints,
@@ -132,6 +133,22 @@ function moduleLocation({ root, outDir, assets }: { root: string; outDir: string
       });
     },
   };
+}
+
+/**
+ * A service that serves the web app (depends on @tasktide/web) ships it prebuilt: the image has no
+ * sources to bundle at run time. It is written to apps/web/dist before the service is bundled, so
+ * webRoutes' `new URL('../dist/', import.meta.url)` finds it and the copy below ships it.
+ */
+async function buildWebAppFor(app: string, root: string) {
+  const manifest = await Bun.file(join(root, 'apps', app, 'package.json')).json();
+  if (!manifest.dependencies?.['@tasktide/web']) return;
+  const { buildWeb } = (await import(
+    join(root, 'apps/web/src/bundle.ts')
+  )) as typeof import('../../apps/web/src/bundle.ts');
+  const dist = join(root, 'apps/web/dist');
+  rmSync(dist, { recursive: true, force: true });
+  for (const asset of await buildWeb()) await Bun.write(join(dist, asset.name), asset.body);
 }
 
 function pgliteDist(root: string): string {
