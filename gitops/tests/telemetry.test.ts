@@ -103,21 +103,39 @@ describe('telemetry checks catch broken fixtures', () => {
   test.each<[string, (w: Wiring) => void, string]>([
     [
       'collector renamed',
-      (w) => (w.collector.fullnameOverride = 'otelcol'),
+      (w) => {
+        w.collector.fullnameOverride = 'otelcol';
+      },
       'is not otelcol.monitoring.svc.cluster.local:4318',
     ],
-    ['Dapr over HTTP to the gRPC port', (w) => (w.dapr.spec.tracing.otel.protocol = 'http'), 'over grpc'],
+    [
+      'Dapr over HTTP to the gRPC port',
+      (w) => {
+        w.dapr.spec.tracing.otel.protocol = 'http';
+      },
+      'over grpc',
+    ],
     [
       'collector to the wrong Tempo port',
-      (w) => (w.collector.config.exporters['otlp/tempo'].endpoint = 'tempo.monitoring.svc.cluster.local:4318'),
+      (w) => {
+        w.collector.config.exporters['otlp/tempo'].endpoint = 'tempo.monitoring.svc.cluster.local:4318';
+      },
       'Tempo receives OTLP gRPC',
     ],
     [
       'traces pipeline back to debug only',
-      (w) => (w.collector.config.service.pipelines.traces.exporters = ['debug']),
+      (w) => {
+        w.collector.config.service.pipelines.traces.exporters = ['debug'];
+      },
       'exports traces nowhere',
     ],
-    ['Alloy writing elsewhere', (w) => (w.alloy.alloy.configMap.content = 'loki.write "x" {}'), 'Alloy does not ship'],
+    [
+      'Alloy writing elsewhere',
+      (w) => {
+        w.alloy.alloy.configMap.content = 'loki.write "x" {}';
+      },
+      'Alloy does not ship',
+    ],
     [
       'no log → trace link',
       (w) => delete w.grafana.grafana.additionalDataSources[0].jsonData,

@@ -29,7 +29,7 @@ export function renderDashboardConfigMap(name: string, json: string): string {
   };
   return [
     `# Generated from dashboards/${name}.json by scripts/gitops/dashboard-configmaps.ts: edit the JSON, then`,
-    '# re-run the script. Grafana dashboard: ' + (dashboard.title ?? name),
+    `# re-run the script. Grafana dashboard: ${dashboard.title ?? name}`,
     '# yamllint disable rule:line-length',
     YAML.stringify(doc, { lineWidth: 0, blockQuote: 'literal' }),
   ].join('\n');

@@ -67,7 +67,10 @@ beforeAll(async () => {
     stderr: 'inherit',
   });
   (async () => {
-    for await (const chunk of child!.stdout as ReadableStream<Uint8Array>) stdout += new TextDecoder().decode(chunk);
+    const reader = (child!.stdout as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    for (let r = await reader.read(); !r.done; r = await reader.read())
+      stdout += decoder.decode(r.value, { stream: true });
   })();
   await until('the system to be ready', async () => (await fetch(`${base}/readyz`)).ok, 90_000);
   client = apiClient((r) => fetch(`${base}${new URL(r.url).pathname}${new URL(r.url).search}`, r));
