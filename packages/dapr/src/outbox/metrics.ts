@@ -3,7 +3,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 type Probe = () => Promise<{ pending: number; oldestAgeSeconds: number }>;
 
 interface OutboxMetrics {
-  published: Counter<'outbox' | 'topic'>;
+  published: Counter<'outbox' | 'topic' | 'event_type'>;
   failures: Counter<'outbox' | 'topic'>;
   probes: Map<string, Probe>;
 }
@@ -54,8 +54,8 @@ export function outboxMetrics(registry: Registry | undefined, outbox: string, pr
       probes,
       published: new Counter({
         name: 'tasktide_outbox_published_total',
-        help: 'Outbox events published to the bus, by outbox and topic',
-        labelNames: ['outbox', 'topic'] as const,
+        help: 'Outbox events published to the bus, by outbox, topic and event type',
+        labelNames: ['outbox', 'topic', 'event_type'] as const,
         registers,
       }),
       failures: new Counter({
@@ -70,7 +70,9 @@ export function outboxMetrics(registry: Registry | undefined, outbox: string, pr
   m.probes.set(outbox, probe);
   const metrics = m;
   return {
-    published: (topic: string, n: number) => metrics.published.inc({ outbox, topic }, n),
+    /** `eventType` comes from the event catalog (bounded), never from user input. */
+    published: (topic: string, n: number, eventType?: string) =>
+      metrics.published.inc(eventType ? { outbox, topic, event_type: eventType } : { outbox, topic }, n),
     failed: (topic: string) => metrics.failures.inc({ outbox, topic }),
   };
 }

@@ -128,10 +128,13 @@ export function createOutboxRelay({
             rows.map((r) => ({ key: r.partitionKey, data: r.envelope as { event_id: string } })),
           );
           const ok = new Set(result.published);
-          const okIds = rows.filter((r) => ok.has(r.eventId)).map((r) => r.id);
+          const okRows = rows.filter((r) => ok.has(r.eventId));
+          const okIds = okRows.map((r) => r.id);
           if (okIds.length) {
             await markPublished(okIds);
-            metrics.published(topic, okIds.length);
+            const byType = new Map<string, number>();
+            for (const r of okRows) byType.set(r.eventType, (byType.get(r.eventType) ?? 0) + 1);
+            for (const [type, n] of byType) metrics.published(topic, n, type);
             done += okIds.length;
           }
           if (result.failed.length) {
