@@ -20,7 +20,14 @@ import { notifierMigrations } from '@tasktide/notifier/migrations';
 import { createNotifierModule } from '@tasktide/notifier/module';
 import { createRealtimeModule, realtimeMigrations } from '@tasktide/realtime/module';
 import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
-import { createLogger, createMetrics, createService, type Logger, type Metrics } from '@tasktide/service-kit';
+import {
+  createLogger,
+  createMetrics,
+  createService,
+  type Logger,
+  type Metrics,
+  startTracing,
+} from '@tasktide/service-kit';
 
 /** What every reacting service's module factory receives in the all-in-one process. */
 export interface ModuleDeps {
@@ -99,6 +106,14 @@ export async function createSystem(
   const config = { ...loadApiConfig(env), ...opts.config };
   const logger = createLogger({ service: 'tasktide-dev', version: config.SERVICE_VERSION, level: config.LOG_LEVEL });
   const metrics = createMetrics('dev');
+  // Traces from `bun dev` too when a collector is given (e.g. a local Jaeger or otelcol on :4318).
+  const tracing = env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? await startTracing({
+        service: env.OTEL_SERVICE_NAME ?? 'tasktide-dev',
+        version: config.SERVICE_VERSION,
+        endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      })
+    : undefined;
   const db =
     opts.db ?? (await createDb({ url: config.DATABASE_URL, dataDir: join(config.TASKTIDE_DATA_DIR, 'pglite') }));
   await db.migrate(apiMigrations);
@@ -164,6 +179,7 @@ export async function createSystem(
       for (const m of mounted) await m.stop();
       await runtime.close();
       if (!opts.db) await db.close();
+      await tracing?.shutdown();
     },
   };
 }
