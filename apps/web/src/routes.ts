@@ -31,7 +31,7 @@ export interface WebRoutesOptions {
    */
   from?: 'source' | 'dist';
   distDir?: string;
-  /** Rebuild after a source file changes (bun dev). Default: in development. */
+  /** Rebuild after a source file changes (bun dev). Default: from source, outside production and tests. */
   watchSources?: boolean;
 }
 
@@ -51,7 +51,7 @@ async function readDist(dir: string): Promise<WebAsset[]> {
 export function webRoutes({
   from = existsSync(ENTRY_HTML) ? 'source' : 'dist',
   distDir = Bun.fileURLToPath(DIST),
-  watchSources = from === 'source' && process.env.NODE_ENV === 'development',
+  watchSources = from === 'source' && !['production', 'test'].includes(process.env.NODE_ENV ?? ''),
 }: WebRoutesOptions = {}) {
   let loading: Promise<Map<string, WebAsset>> | undefined;
   const assets = () => {
