@@ -146,7 +146,7 @@ describe('tasktide in Chromium', () => {
   );
 
   test(
-    'the form: a custom rule shows its next five dates, and the task is saved with its reminders',
+    'the form: a custom rule shows its next five dates; the task is saved with its reminders, then edited',
     async () => {
       await page.getByRole('button', { name: 'New task' }).click();
       const dialog = page.getByRole('dialog', { name: 'New task' });
@@ -168,6 +168,18 @@ describe('tasktide in Chromium', () => {
       await task('Water plants').waitFor();
       const [plants] = (await call('GET', '/tasks?q=water')).body.items;
       expect(plants).toMatchObject({ recurrence: 'RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,FR', reminders: [60, 15] });
+
+      // Edit: the form opens with the task's values (the custom rule in the builder) and saves a change.
+      await page.getByRole('button', { name: 'Edit “Water plants”' }).click();
+      const edit = page.getByRole('dialog', { name: 'Edit task' });
+      expect(await edit.getByLabel('Time', { exact: true }).inputValue()).toBe('08:00');
+      expect(await edit.getByLabel('Friday', { exact: true }).isChecked()).toBe(true);
+      await edit.getByLabel('Title', { exact: true }).fill('Water the plants');
+      await edit.getByLabel('Remove reminder 15 minutes before').click();
+      await edit.getByRole('button', { name: 'Save changes' }).click();
+      await task('Water the plants').waitFor();
+      const [edited] = (await call('GET', '/tasks?q=water')).body.items;
+      expect(edited).toMatchObject({ title: 'Water the plants', reminders: [60], version: 2 });
     },
     STEP_MS,
   );
@@ -271,9 +283,9 @@ describe('tasktide in Chromium', () => {
       await task('call the plumber', second).waitFor({ state: 'detached' });
 
       // A recurring task offers both scopes.
-      await second.getByRole('button', { name: 'Delete “Water plants”' }).click();
+      await second.getByRole('button', { name: 'Delete “Water the plants”' }).click();
       await second.getByRole('button', { name: 'Delete the whole series' }).click();
-      await task('Water plants').waitFor({ state: 'detached' });
+      await task('Water the plants').waitFor({ state: 'detached' });
       await second.close();
     },
     STEP_MS,
