@@ -42,7 +42,7 @@ export const ParseResult = t.Object({
   draft: TaskDraft,
   recurrence_text: t.Union([t.String({ description: 'The rule in words, e.g. "every month on the 1st"' }), t.Null()]),
   matches: t.Array(t.Object({ kind: MatchKind, text: t.String() }), {
-    description: 'The phrases that were understood, in the order they were taken out',
+    description: 'The phrases that were understood, in the order they appear in the text',
   }),
   warnings: t.Array(t.String(), { description: 'Things the draft cannot be created with as it is' }),
 });
