@@ -5,9 +5,19 @@
  */
 import { describeRecurrence, normalizeRecurrence, previewOccurrences } from '@tasktide/recurrence';
 import { fromWallClock, toWallClock } from '@tasktide/recurrence/zone';
-import * as chrono from 'chrono-node';
+import type * as Chrono from 'chrono-node';
 import type { MatchKindName, ParseResultDto, TaskDraftDto } from './model.ts';
 import { findRecurrence, readCount, toNumber } from './recurrence-phrases.ts';
+
+let chronoModule: typeof Chrono | undefined;
+/**
+ * chrono-node is loaded on the first parse, not at start: its locale tables cost ~13 MiB of RSS,
+ * and most api replicas never parse a quick-add line.
+ */
+function chrono(): typeof Chrono {
+  chronoModule ??= require('chrono-node') as typeof Chrono;
+  return chronoModule;
+}
 
 export interface ParseContext {
   now: Date;
@@ -139,7 +149,7 @@ function readRecurrence(rest: Remaining, ctx: ParseContext): Recurrence | null {
   const until = /\buntil\s+/.exec(rest.lower);
   if (until && !count) {
     const from = until.index + until[0].length;
-    const [date] = chrono.parse(rest.text.slice(from), chronoRef(ctx), { forwardDate: true });
+    const [date] = chrono().parse(rest.text.slice(from), chronoRef(ctx), { forwardDate: true });
     if (date && !rest.text.slice(from, from + date.index).trim()) {
       const s = date.start;
       parts.push(`UNTIL=${s.get('year')}${pad(s.get('month')!)}${pad(s.get('day')!)}`);
@@ -171,7 +181,7 @@ interface When {
 }
 
 function readWhen(rest: Remaining, ctx: ParseContext): When {
-  const results = chrono.parse(rest.text, chronoRef(ctx), { forwardDate: true });
+  const results = chrono().parse(rest.text, chronoRef(ctx), { forwardDate: true });
   const when: When = {};
   for (const result of results.slice(0, 2)) {
     const s = result.start;
