@@ -23,9 +23,11 @@ function expiryOf(token: string): Date | undefined {
 export function socketRoutes(deps: { authenticate: Authenticate; hub: SocketHub }) {
   return new Elysia()
     .resolve(async ({ headers, query }) => {
-      const token = /^Bearer\s+(\S+)$/i.exec(headers.authorization?.trim() ?? '')?.[1] ?? query.access_token;
-      const principal = await deps.authenticate(token ? `Bearer ${token}` : headers.authorization);
-      return { principal, expiresAt: token ? expiryOf(token) : undefined };
+      // The header wins when both are sent: a bad header is refused, not rescued by the query.
+      const credential = headers.authorization ?? (query.access_token ? `Bearer ${query.access_token}` : undefined);
+      const principal = await deps.authenticate(credential);
+      const token = credential?.trim().split(/\s+/)[1] ?? '';
+      return { principal, expiresAt: expiryOf(token) };
     })
     .ws('/ws', {
       query: SocketQuery,
