@@ -31,12 +31,9 @@ export function socketRoutes(deps: { authenticate: Authenticate; hub: SocketHub 
     })
     .ws('/ws', {
       query: SocketQuery,
-      detail: {
-        summary: 'Live task updates over a WebSocket',
-        description:
-          'Each task-updates event of the caller is sent as its envelope JSON. Reconnect with ' +
-          '`last_event_id` to receive what was missed, or a `{"type":"resync"}` message.',
-      },
+      // OpenAPI has no WebSocket operations (Elysia would emit an invalid `ws` method); the
+      // protocol is documented in apps/realtime/README.md.
+      detail: { hide: true },
       open(ws) {
         const { principal, expiresAt, query } = ws.data;
         // Elysia's copy of the type omits getBufferedAmount; the object is Bun's ServerWebSocket.
