@@ -15,7 +15,7 @@ const env = {
   WEBHOOK_BACKOFF_MS: '200',
 };
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const v = await probe();
@@ -95,7 +95,7 @@ describe.each(dbKinds())('reminders, inbox and webhooks end to end (embedded, %s
     expect((await inbox(u.token)).items).toHaveLength(1);
     expect(hook.got).toHaveLength(1);
     hook.stop();
-  }, 30_000);
+  }, 60_000);
 
   test("a deleted task's reminder never fires; nor does a completed one's", async () => {
     const u = await client.signUp();
@@ -105,7 +105,7 @@ describe.each(dbKinds())('reminders, inbox and webhooks end to end (embedded, %s
     await client.call('POST', `/api/v1/tasks/${done.id}/complete`, { token: u.token });
     await Bun.sleep(4_000);
     expect((await inbox(u.token)).items).toHaveLength(0);
-  }, 20_000);
+  }, 60_000);
 
   test('moving the due date re-plans the reminder: it fires at the new time only', async () => {
     const u = await client.signUp();
@@ -121,7 +121,7 @@ describe.each(dbKinds())('reminders, inbox and webhooks end to end (embedded, %s
     expect(new Date(page.items[0].created_at).getTime()).toBeGreaterThanOrEqual(newDue.getTime() - 60_000);
     await Bun.sleep(1_000);
     expect((await inbox(u.token)).items).toHaveLength(1);
-  }, 20_000);
+  }, 60_000);
 
   test('a reminder already in the past when set is not sent', async () => {
     const u = await client.signUp();
@@ -131,7 +131,7 @@ describe.each(dbKinds())('reminders, inbox and webhooks end to end (embedded, %s
     });
     await Bun.sleep(2_500);
     expect((await inbox(u.token)).items).toHaveLength(0);
-  }, 10_000);
+  }, 60_000);
 
   test('notifier down while a reminder comes due: delivered after restart, once, flagged late', async () => {
     const u = await client.signUp();
@@ -147,7 +147,7 @@ describe.each(dbKinds())('reminders, inbox and webhooks end to end (embedded, %s
     expect(page.items[0].task_id).toBe(task.id);
     await Bun.sleep(1_500);
     expect((await inbox(u.token)).items).toHaveLength(1);
-  }, 30_000);
+  }, 60_000);
 
   test('webhook failures are retried with backoff and logged; a delivery can be redelivered', async () => {
     const u = await client.signUp();
@@ -167,7 +167,7 @@ describe.each(dbKinds())('reminders, inbox and webhooks end to end (embedded, %s
     await eventually('redelivered', async () => (hook.got.length === 2 ? true : undefined));
     expect(hook.got[1]?.headers['webhook-id']).toBe(hook.got[0]?.headers['webhook-id']);
     hook.stop();
-  }, 40_000);
+  }, 60_000);
 
   test('inbox: mark one read, mark all read; another user sees nothing and cannot touch it', async () => {
     const u = await client.signUp();
@@ -189,7 +189,7 @@ describe.each(dbKinds())('reminders, inbox and webhooks end to end (embedded, %s
     expect((await client.call('GET', '/api/v1/notifications?unread=true', { token: u.token })).body.items).toHaveLength(
       0,
     );
-  }, 20_000);
+  }, 60_000);
 
   test.each([
     ['no URL', {}, '/url'],

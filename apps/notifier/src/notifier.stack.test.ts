@@ -47,6 +47,7 @@ describe.skipIf(!stackEnabled)('recurrence and reminders on the real stack', () 
           jwtSecret: TEST_JWT_SECRET,
           webhookSigningKey: 'stack-webhook-master-key-000000000000',
           allowPrivateWebhooks: true,
+          sweepGraceMs: 3_000,
         }),
         platform,
         logger,

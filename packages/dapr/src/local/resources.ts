@@ -17,6 +17,8 @@ export interface LocalResourceOptions {
   otlpEndpoint?: string;
   /** Apps that get the cron sweep binding. */
   cronApps?: string[];
+  /** Schedule of the reminder sweep binding (every minute by default; tests run it more often). */
+  sweepSchedule?: string;
 }
 
 const component = (
@@ -78,7 +80,7 @@ export function localResources(o: LocalResourceOptions): Record<string, unknown>
       'reminder-sweep',
       'bindings.cron',
       // direction input: otherwise daprd probes OPTIONS /reminder-sweep and skips the binding on 404.
-      { schedule: '@every 1m', direction: 'input' },
+      { schedule: o.sweepSchedule ?? '@every 1m', direction: 'input' },
       { scopes: o.cronApps ?? ['notifier'] },
     ),
     'resiliency.yaml': {

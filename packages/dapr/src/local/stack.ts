@@ -139,7 +139,8 @@ export async function startLocalStack(
 let shared: Promise<LocalStack> | undefined;
 /** One stack per test process: every real-stack test file shares it (Kafka boots in ~10 s). */
 export function sharedStack(): Promise<LocalStack> {
-  shared ??= startLocalStack().then((stack) => {
+  // The reminder sweep runs every 5 s here so "missed while down" tests do not wait a minute.
+  shared ??= startLocalStack({ resources: { sweepSchedule: '@every 5s' } }).then((stack) => {
     process.once('beforeExit', () => void stack.close());
     return stack;
   });
