@@ -172,8 +172,8 @@ describe.each(dbKinds())('reminders, inbox and webhooks end to end (embedded, %s
   test('inbox: mark one read, mark all read; another user sees nothing and cannot touch it', async () => {
     const u = await client.signUp();
     const other = await client.signUp();
-    await createWithReminder(u.token, 300, 'a');
-    await createWithReminder(u.token, 300, 'b');
+    await createWithReminder(u.token, 1_000, 'a');
+    await createWithReminder(u.token, 1_000, 'b');
     const page = await eventually('two notifications', async () => {
       const p = await inbox(u.token);
       return p.items.length === 2 ? p : undefined;

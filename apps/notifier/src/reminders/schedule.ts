@@ -32,6 +32,10 @@ function snapshotOf(event: AnyEvent): Snapshot | null {
  * version than the rows) change nothing.
  */
 export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): Promise<JobOps> {
+  // "In the past" is judged at the change's commit time (the event timestamp), not when this
+  // consumer gets to it: a reminder that was ahead when the user set it is still sent (late, at
+  // once) if the pipeline was slow; one already behind when it was set is skipped.
+  const setAt = new Date(event.timestamp);
   const taskId = event.event_type === 'task.deleted' ? event.payload.task_id : snapshotOf(event)?.task_id;
   const ops: JobOps = { register: [], cancel: [] };
   if (!taskId || !event.event_type.startsWith('task.')) return ops;
@@ -65,7 +69,7 @@ export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): 
         .where(eq(reminders.id, row.id));
       continue;
     }
-    const future = at > now;
+    const future = at > setAt;
     const [updated] = await tx
       .update(reminders)
       .set({
@@ -105,7 +109,7 @@ export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): 
           taskVersion: task.version,
           title: task.title,
           // A reminder whose time has already passed when it is set is not sent.
-          status: at > now ? ('scheduled' as const) : ('skipped' as const),
+          status: at > setAt ? ('scheduled' as const) : ('skipped' as const),
         })),
       )
       .returning();
