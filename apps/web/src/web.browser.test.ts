@@ -251,12 +251,15 @@ describe('tasktide in Chromium', () => {
       await page.getByLabel('Search tasks').fill('rent');
       await page.getByRole('checkbox', { name: 'Complete “pay rent”' }).click();
       // The open list shows the next occurrence (created by the recurrence service, pushed live).
-      const next = page.locator('li.task', { hasText: 'pay rent' }).locator('time');
-      await page.waitForFunction(
-        (first) => [...document.querySelectorAll('li.task time')].some((t) => t.getAttribute('datetime') !== first),
-        rent.due_at,
-      );
-      const nextDue = await next.first().getAttribute('datetime');
+      // Wait for a "pay rent" row with another due time: other rows (or the list before the search
+      // applies) must not satisfy the wait.
+      const otherDue = (first: string) =>
+        [...document.querySelectorAll('li.task')]
+          .filter((li) => li.textContent?.includes('pay rent'))
+          .map((li) => li.querySelector('time')?.getAttribute('datetime'))
+          .find((d) => d && d !== first) ?? null;
+      await page.waitForFunction(otherDue, rent.due_at, { timeout: 20_000 });
+      const nextDue = await page.evaluate(otherDue, rent.due_at);
       expect(Date.parse(nextDue as string)).toBeGreaterThan(Date.parse(rent.due_at));
       await page.getByLabel('Status').selectOption('completed');
       await task('pay rent').waitFor();
