@@ -1,6 +1,6 @@
 /** The audit service as its own process (containers, dev:dapr). `bun dev` mounts its module instead. */
-import { bootstrapService, mountModule } from '@tasktide/dapr';
-import { createService, loadConfigOrExit } from '@tasktide/service-kit';
+import { bootstrapService, mountModule, serveModule } from '@tasktide/dapr';
+import { loadConfigOrExit } from '@tasktide/service-kit';
 import { auditSecretsSchema, loadAuditConfig } from './config.ts';
 import { auditMigrations } from './db/migrations.ts';
 import { AUDIT_APP_ID, createAuditModule } from './module.ts';
@@ -28,24 +28,4 @@ const module = mountModule(
   rt.platform,
   rt.logger,
 );
-const db = rt.db;
-const app = createService({
-  name: AUDIT_APP_ID,
-  logger: rt.logger,
-  metrics: rt.metrics,
-  readiness: { database: () => db.ping(), sidecar: () => rt.platform.ready() },
-})
-  .use(module.app)
-  .listen(config.PORT);
-module.start();
-rt.logger.info({ port: config.PORT }, 'audit listening');
-
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, async () => {
-    rt.logger.info({ signal }, 'draining');
-    await app.stop();
-    await module.stop();
-    await rt.close();
-    process.exit(0);
-  });
-}
+serveModule(AUDIT_APP_ID, rt, module, { port: config.PORT });

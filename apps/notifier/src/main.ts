@@ -1,6 +1,6 @@
 /** The notifier as its own process (containers, dev:dapr). */
-import { bootstrapService, mountModule } from '@tasktide/dapr';
-import { createService, loadConfigOrExit, ConfigType as T } from '@tasktide/service-kit';
+import { bootstrapService, mountModule, serveModule } from '@tasktide/dapr';
+import { loadConfigOrExit, ConfigType as T } from '@tasktide/service-kit';
 import { notifierMigrations } from './db/migrations.ts';
 import { createNotifierModule, NOTIFIER_APP_ID } from './module.ts';
 
@@ -36,22 +36,4 @@ const module = mountModule(
   rt.platform,
   rt.logger,
 );
-const app = createService({
-  name: NOTIFIER_APP_ID,
-  logger: rt.logger,
-  metrics: rt.metrics,
-  readiness: { database: () => db.ping(), sidecar: () => rt.platform.ready() },
-})
-  .use(module.app)
-  .listen(config.PORT);
-module.start();
-rt.logger.info({ port: config.PORT }, 'notifier listening');
-
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, async () => {
-    await app.stop();
-    await module.stop();
-    await rt.close();
-    process.exit(0);
-  });
-}
+serveModule(NOTIFIER_APP_ID, rt, module, { port: config.PORT });

@@ -1,7 +1,6 @@
 /** The realtime service as its own process (containers, dev:dapr). `bun dev` mounts its module instead. */
 import { resolveJwtSecret } from '@tasktide/api/secrets';
-import { bootstrapService, mountModule, remoteAuthenticator } from '@tasktide/dapr';
-import { createService } from '@tasktide/service-kit';
+import { bootstrapService, mountModule, remoteAuthenticator, serveModule } from '@tasktide/dapr';
 import { loadRealtimeConfig } from './config.ts';
 import { createRealtimeModule, REALTIME_APP_ID, realtimeMigrations } from './module.ts';
 
@@ -31,25 +30,4 @@ const module = mountModule(
   rt.platform,
   rt.logger,
 );
-const app = createService({
-  name: REALTIME_APP_ID,
-  logger: rt.logger,
-  metrics: rt.metrics,
-  readiness: { database: () => db.ping(), sidecar: () => rt.platform.ready() },
-})
-  .use(module.app)
-  .listen(config.PORT);
-module.start();
-rt.logger.info({ port: config.PORT }, 'realtime listening');
-
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, async () => {
-    rt.logger.info({ signal }, 'draining');
-    // Sockets first (1001): clients reconnect to another replica and resume from the buffer there.
-    await module.stop();
-    // Bounded: Bun 1.3.14's stop() never resolves after a server-side WebSocket close (oven-sh/bun#36223).
-    await Promise.race([app.stop(), Bun.sleep(2_000)]);
-    await rt.close();
-    process.exit(0);
-  });
-}
+serveModule(REALTIME_APP_ID, rt, module, { port: config.PORT, stopModuleFirst: true });

@@ -11,3 +11,4 @@ export * from './outbox/relay.ts';
 export * from './outbox/tables.ts';
 export * from './outbox/write.ts';
 export * from './ports.ts';
+export * from './serve.ts';
