@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { DbHandle } from '@tasktide/db';
 import { createTestDb } from '@tasktide/db/testing';
 import { createEvent } from '@tasktide/events';
+import { sql } from 'drizzle-orm';
 import { notifierMigrations } from '../db/migrations.ts';
 import { syncReminders } from './schedule.ts';
 
@@ -48,6 +49,75 @@ describe('reminder planning judges "in the past" at commit time', () => {
       correlationId: 'c',
     });
     const ops = await db.db.transaction((tx) => syncReminders(tx, event));
+    expect(ops.register).toHaveLength(0);
+  });
+});
+
+describe('a reminder comes back when the task comes back', () => {
+  let db: DbHandle;
+  beforeAll(async () => {
+    db = await createTestDb('pglite');
+    await db.migrate(notifierMigrations);
+  }, 60_000);
+  afterAll(() => db.close());
+
+  const userId = crypto.randomUUID();
+  const ctx = { userId, correlationId: 'c' };
+  const apply = (event: Parameters<typeof syncReminders>[1]) => db.db.transaction((tx) => syncReminders(tx, event));
+  const later = () => new Date(Date.now() + 3_600_000);
+
+  test('complete → reopen re-arms the reminder that completing cancelled', async () => {
+    const taskId = crypto.randomUUID();
+    const due = later();
+    const open = snapshot(taskId, due, [1]);
+    expect((await apply(createEvent('task.created', open, ctx))).register).toHaveLength(1);
+    const done = {
+      ...snapshot(taskId, due, [1], 2),
+      status: 'completed' as const,
+      completed_at: new Date().toISOString(),
+    };
+    const completed = createEvent(
+      'task.completed',
+      { task_id: taskId, completed_at: done.completed_at, version: 2, task: done },
+      ctx,
+    );
+    expect((await apply(completed)).cancel).toHaveLength(1);
+    const reopened = snapshot(taskId, due, [1], 3);
+    const ops = await apply(
+      createEvent('task.updated', { task_id: taskId, version: 3, changes: { status: 'open' }, task: reopened }, ctx),
+    );
+    expect(ops.register).toHaveLength(1);
+    expect(ops.register[0]?.status).toBe('scheduled');
+  });
+
+  test('reminders [] → [1] re-arms the same reminder', async () => {
+    const taskId = crypto.randomUUID();
+    const due = later();
+    await apply(createEvent('task.created', snapshot(taskId, due, [1]), ctx));
+    const none = snapshot(taskId, due, [], 2);
+    expect(
+      (
+        await apply(
+          createEvent('task.updated', { task_id: taskId, version: 2, changes: { reminders: [] }, task: none }, ctx),
+        )
+      ).cancel,
+    ).toHaveLength(1);
+    const back = snapshot(taskId, due, [1], 3);
+    const ops = await apply(
+      createEvent('task.updated', { task_id: taskId, version: 3, changes: { reminders: [1] }, task: back }, ctx),
+    );
+    expect(ops.register.map((r) => r.status)).toEqual(['scheduled']);
+  });
+
+  test('a reminder already sent for this very time is not sent again', async () => {
+    const taskId = crypto.randomUUID();
+    const due = later();
+    const [row] = (await apply(createEvent('task.created', snapshot(taskId, due, [1]), ctx))).register;
+    await db.db.execute(sql`update notifier.reminders set status = 'sent' where id = ${row?.id}`);
+    const again = snapshot(taskId, due, [1], 2);
+    const ops = await apply(
+      createEvent('task.updated', { task_id: taskId, version: 2, changes: { title: 'x' }, task: again }, ctx),
+    );
     expect(ops.register).toHaveLength(0);
   });
 });

@@ -51,8 +51,11 @@ export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): 
   const cancelIds: string[] = [];
   for (const row of existing) {
     const at = wanted.get(row.offsetMinutes);
-    if (row.status !== 'scheduled' && at?.getTime() === row.remindAt.getTime()) {
-      wanted.delete(row.offsetMinutes); // already sent/skipped for this very time
+    // Sent or skipped for this very time: done, never again. A *cancelled* row is not done — the
+    // task was completed, or the offset removed, and now it is back (reopen, undo): re-plan it.
+    const settled = row.status === 'sent' || row.status === 'skipped';
+    if (settled && at?.getTime() === row.remindAt.getTime()) {
+      wanted.delete(row.offsetMinutes);
       continue;
     }
     if (!at) {
