@@ -1,7 +1,14 @@
 import { openapi } from '@elysiajs/openapi';
 import { registerDbPoolMetrics } from '@tasktide/dapr';
 import type { DbHandle } from '@tasktide/db';
-import { createAuthenticator, createService, type Logger, type Metrics } from '@tasktide/service-kit';
+import {
+  type Clock,
+  createAuthenticator,
+  createService,
+  type Logger,
+  type Metrics,
+  systemClock,
+} from '@tasktide/service-kit';
 import { webRoutes } from '@tasktide/web/routes';
 import { Elysia } from 'elysia';
 import { accountRoutes } from './accounts/index.ts';
@@ -25,6 +32,7 @@ export interface CreateApiOptions {
   logger: Logger;
   metrics: Metrics;
   onOutboxWrite?: () => void;
+  clock?: Clock;
   /** Extra readiness checks (e.g. the Dapr sidecar). */
   readiness?: Record<string, () => Promise<unknown>>;
 }
@@ -60,6 +68,7 @@ export function buildApiDeps(opts: CreateApiOptions): ApiDeps {
     }),
     onOutboxWrite: opts.onOutboxWrite,
     taskMetrics: createTaskMetrics(opts.metrics.registry),
+    clock: opts.clock ?? systemClock,
   };
 }
 

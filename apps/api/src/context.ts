@@ -1,5 +1,5 @@
 import type { Db } from '@tasktide/db';
-import { type Authenticate, formatTraceparent, requestContext } from '@tasktide/service-kit';
+import { type Authenticate, type Clock, formatTraceparent, requestContext } from '@tasktide/service-kit';
 import type { LoginLimiter } from './accounts/service.ts';
 import type { ApiConfig } from './config.ts';
 import type { TaskMetrics } from './tasks/metrics.ts';
@@ -16,14 +16,17 @@ export interface ApiDeps {
   onOutboxWrite?: () => void;
   /** Task lifecycle counters (absent in tests that do not care). */
   taskMetrics?: TaskMetrics;
+  /** Decides completion times, event timestamps and what is overdue (a test clock in the model check). */
+  clock: Clock;
 }
 
 /** The event context of a request: who, plus the request id and trace to correlate what follows. */
-export function actorOf(request: Request, userId: string, timezone = 'UTC'): Actor {
+export function actorOf(request: Request, clock: Clock, userId: string, timezone = 'UTC'): Actor {
   const ctx = requestContext(request);
   return {
     userId,
     timezone,
+    at: clock.now(),
     correlationId: ctx?.correlationId ?? crypto.randomUUID(),
     ...(ctx ? { traceparent: formatTraceparent(ctx.trace) } : {}),
     emitted: [],

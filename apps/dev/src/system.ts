@@ -21,12 +21,14 @@ import { createNotifierModule } from '@tasktide/notifier/module';
 import { createRealtimeModule, realtimeMigrations } from '@tasktide/realtime/module';
 import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
 import {
+  type Clock,
   createLogger,
   createMetrics,
   createService,
   type Logger,
   type Metrics,
   startTracing,
+  systemClock,
 } from '@tasktide/service-kit';
 
 /** What every reacting service's module factory receives in the all-in-one process. */
@@ -37,6 +39,7 @@ export interface ModuleDeps {
   metrics: Metrics;
   jwtSecret: string;
   env: Record<string, string | undefined>;
+  clock: Clock;
 }
 
 /**
@@ -66,7 +69,7 @@ export const moduleFactories: Record<string, (deps: ModuleDeps) => ServiceModule
       log: logger,
     });
   },
-  notifier: async ({ db, platform, metrics, logger, jwtSecret, env }) => {
+  notifier: async ({ db, platform, metrics, logger, jwtSecret, env, clock }) => {
     await db.migrate(notifierMigrations);
     const nodeEnv = env.NODE_ENV ?? 'development';
     return createNotifierModule({
@@ -85,6 +88,7 @@ export const moduleFactories: Record<string, (deps: ModuleDeps) => ServiceModule
       sweepEveryMs: env.REMINDER_SWEEP_EVERY_MS ? Number(env.REMINDER_SWEEP_EVERY_MS) : undefined,
       sweepGraceMs: env.REMINDER_SWEEP_GRACE_MS ? Number(env.REMINDER_SWEEP_GRACE_MS) : undefined,
       webhookBackoffMs: env.WEBHOOK_BACKOFF_MS ? Number(env.WEBHOOK_BACKOFF_MS) : undefined,
+      clock,
     });
   },
 };
@@ -100,8 +104,11 @@ export async function createSystem(
     bus?: Omit<EmbeddedBusOptions, 'db' | 'log' | 'metrics'>;
     jobsPollMs?: number;
     config?: Partial<ApiConfig>;
+    /** The system's time (default: real time); the model check passes a test clock. */
+    clock?: Clock;
   } = {},
 ) {
+  const clock = opts.clock ?? systemClock;
   const env = opts.env ?? process.env;
   const config = { ...loadApiConfig(env), ...opts.config };
   const logger = createLogger({ service: 'tasktide-dev', version: config.SERVICE_VERSION, level: config.LOG_LEVEL });
@@ -124,6 +131,7 @@ export async function createSystem(
     bus: opts.bus,
     jobsPollMs: opts.jobsPollMs,
     env,
+    clock,
   });
   const jwtSecret = resolveJwtSecret({
     configured: config.JWT_SECRET,
@@ -145,6 +153,7 @@ export async function createSystem(
     logger,
     metrics,
     onOutboxWrite: relay.notify,
+    clock,
   });
   const api = apiRoutes(deps);
   runtime.registerApp('api', (request) => api.handle(request));
@@ -152,7 +161,7 @@ export async function createSystem(
   const mounted: ReturnType<typeof mountModule>[] = [];
   for (const [appId, factory] of Object.entries(moduleFactories)) {
     const platform = runtime.platform(appId);
-    const module = await factory({ db, platform, logger, metrics, jwtSecret, env });
+    const module = await factory({ db, platform, logger, metrics, jwtSecret, env, clock });
     const m = mountModule(module, platform, logger);
     runtime.registerApp(appId, (request) => m.app.handle(request));
     mounted.push(m);
@@ -170,6 +179,28 @@ export async function createSystem(
     logger,
     jwtSecret,
     authenticate: (platform: Platform) => remoteAuthenticator({ jwtSecret, invoker: platform.invoker }),
+    clock,
+    /** Work still owed anywhere in the system: outbox rows, unconsumed messages, due jobs. */
+    async pending(): Promise<number> {
+      let n = (await relay.pending()) + (await runtime.pending());
+      for (const m of mounted) n += await m.pending();
+      return n;
+    },
+    /**
+     * Resolves once the system has nothing left to do: every outbox drained, every consumer caught
+     * up, no job due — seen twice in a row, so work that one step's effect starts is waited for too.
+     * The readiness signal for tests, instead of sleeping.
+     */
+    async settle({ timeoutMs = 30_000, pollMs = 20 }: { timeoutMs?: number; pollMs?: number } = {}) {
+      const until = Date.now() + timeoutMs;
+      let quiet = 0;
+      while (quiet < 2) {
+        if (Date.now() > until)
+          throw new Error(`system did not settle within ${timeoutMs} ms (${await this.pending()} pending)`);
+        quiet = (await this.pending()) === 0 ? quiet + 1 : 0;
+        if (quiet < 2) await Bun.sleep(pollMs);
+      }
+    },
     start() {
       relay.start();
       for (const m of mounted) m.start();

@@ -7,7 +7,7 @@ import {
 } from '@tasktide/dapr';
 import type { DbHandle } from '@tasktide/db';
 import { defineSubscription, success, topics } from '@tasktide/events';
-import type { Logger } from '@tasktide/service-kit';
+import { type Clock, type Logger, systemClock } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import type { Registry } from 'prom-client';
 import { outbox, processedEvents, relayLease } from './db/schema.ts';
@@ -38,6 +38,8 @@ export interface NotifierOptions {
   /** How late a reminder must be before the sweep sends it itself. */
   sweepGraceMs?: number;
   webhookBackoffMs?: number;
+  /** Decides when a reminder is due and what is already past (a test clock in the model check). */
+  clock?: Clock;
 }
 
 /**
@@ -48,6 +50,7 @@ export interface NotifierOptions {
 export function createNotifierModule(o: NotifierOptions): ServiceModule {
   const db = o.db.db;
   const metrics = createReminderMetrics(o.registry);
+  const clock = o.clock ?? systemClock;
   const relay = createOutboxRelay({
     db,
     tables: { outbox, relayLease },
@@ -70,6 +73,7 @@ export function createNotifierModule(o: NotifierOptions): ServiceModule {
     metrics,
     onOutboxWrite: relay.notify,
     log: o.log,
+    now: () => clock.now(),
   };
   const authenticate = remoteAuthenticator({ jwtSecret: o.jwtSecret, invoker: o.platform.invoker });
 
@@ -80,7 +84,7 @@ export function createNotifierModule(o: NotifierOptions): ServiceModule {
     handler: async (event) => {
       let ops: JobOps = { register: [], cancel: [] };
       await onceInTransaction(db, processedEvents, 'notifier-reminders', event.event_id, async (tx) => {
-        ops = await syncReminders(tx, event);
+        ops = await syncReminders(tx, event, clock.now());
       });
       // Jobs live outside the database: registered after commit. A crash here leaves rows marked
       // unregistered, which the sweep registers; a stale job that fires finds a cancelled row.
@@ -139,5 +143,6 @@ export function createNotifierModule(o: NotifierOptions): ServiceModule {
       await sender.stop();
       await relay.stop();
     },
+    pending: () => relay.pending(),
   };
 }

@@ -18,6 +18,8 @@ export interface ServiceModule {
   /** Background loops (e.g. an outbox relay or a webhook sender). */
   start?(): void;
   stop?(): Promise<void>;
+  /** Work this module still owes (e.g. unpublished outbox rows): 0 when it has caught up. */
+  pending?(): Promise<number>;
 }
 
 export function mountModule(module: ServiceModule, platform: Platform, log?: Logger) {
@@ -54,6 +56,7 @@ export function mountModule(module: ServiceModule, platform: Platform, log?: Log
       for (const t of timers) clearInterval(t);
       await module.stop?.();
     },
+    pending: () => module.pending?.() ?? Promise.resolve(0),
   };
 }
 

@@ -65,6 +65,8 @@ export interface EventContext {
   userId: string;
   correlationId: string;
   traceparent?: string;
+  /** When the change happened, by the producer's clock (default: now). */
+  at?: Date;
 }
 
 /**
@@ -79,7 +81,7 @@ export function createEvent<T extends EventType>(type: T, payload: PayloadOf<T>,
     event_type: type,
     schema_version: currentVersion[type],
     user_id: ctx.userId,
-    timestamp: new Date().toISOString(),
+    timestamp: (ctx.at ?? new Date()).toISOString(),
     correlation_id: ctx.correlationId,
     ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
     payload,

@@ -35,7 +35,7 @@ export function taskRoutes(deps: ApiDeps) {
       '/',
       async ({ body, request, set, principal }) => {
         const user = await getUser(deps.db, principal.userId);
-        const actor = actorOf(request, principal.userId, user.timezone);
+        const actor = actorOf(request, deps.clock, principal.userId, user.timezone);
         const task = await idempotentPost(
           deps.db,
           { request, set, scope: `user:${principal.userId}`, body },
@@ -49,7 +49,7 @@ export function taskRoutes(deps: ApiDeps) {
       },
       { body: CreateTaskBody, response: { 201: Task }, detail: { summary: 'Create a task' } },
     )
-    .get('/', ({ query, principal }) => listTasks(deps.db, principal.userId, query), {
+    .get('/', ({ query, principal }) => listTasks(deps.db, principal.userId, query, deps.clock.now()), {
       query: ListQuery,
       response: { 200: TaskPage },
       detail: { summary: 'Search, filter, sort and page through tasks' },
@@ -62,7 +62,7 @@ export function taskRoutes(deps: ApiDeps) {
     .patch(
       '/:id',
       async ({ params, body, headers, request, principal }) => {
-        const actor = actorOf(request, principal.userId);
+        const actor = actorOf(request, deps.clock, principal.userId);
         return committed(await updateTask(deps.db, actor, params.id, body, ifMatchOf(headers)), actor);
       },
       {
@@ -75,7 +75,7 @@ export function taskRoutes(deps: ApiDeps) {
     .post(
       '/:id/complete',
       async ({ params, headers, request, set, principal }) => {
-        const actor = actorOf(request, principal.userId);
+        const actor = actorOf(request, deps.clock, principal.userId);
         const task = await idempotentPost(
           deps.db,
           { request, set, scope: `user:${principal.userId}`, body: null },
@@ -92,7 +92,7 @@ export function taskRoutes(deps: ApiDeps) {
     .post(
       '/:id/reopen',
       async ({ params, headers, request, set, principal }) => {
-        const actor = actorOf(request, principal.userId);
+        const actor = actorOf(request, deps.clock, principal.userId);
         const task = await idempotentPost(
           deps.db,
           { request, set, scope: `user:${principal.userId}`, body: null },
@@ -105,7 +105,7 @@ export function taskRoutes(deps: ApiDeps) {
     .delete(
       '/:id',
       async ({ params, query, headers, request, set, principal }) => {
-        const actor = actorOf(request, principal.userId);
+        const actor = actorOf(request, deps.clock, principal.userId);
         await deleteTask(deps.db, actor, params.id, query.scope, ifMatchOf(headers));
         committed(null, actor);
         set.status = 204;

@@ -116,7 +116,7 @@ const csv = (value: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-export async function listTasks(db: Db, userId: string, query: ListTasksQuery) {
+export async function listTasks(db: Db, userId: string, query: ListTasksQuery, now = new Date()) {
   const terms = parseSort(query.sort);
   const sortSpec = terms.map((t) => (t.desc ? `-${t.key}` : t.key)).join(',');
   const where: SQL[] = [eq(tasks.userId, userId)];
@@ -138,9 +138,11 @@ export async function listTasks(db: Db, userId: string, query: ListTasksQuery) {
   }
   if (query.due_before) where.push(lt(tasks.dueAt, new Date(query.due_before)));
   if (query.due_after) where.push(gt(tasks.dueAt, new Date(query.due_after)));
-  if (query.overdue === true) where.push(eq(tasks.status, 'open'), lt(tasks.dueAt, new Date()));
+  if (query.overdue === true) where.push(eq(tasks.status, 'open'), lt(tasks.dueAt, now));
   if (query.overdue === false)
-    where.push(sql`(${tasks.dueAt} is null or ${tasks.dueAt} >= now() or ${tasks.status} = 'completed')`);
+    where.push(
+      sql`(${tasks.dueAt} is null or ${tasks.dueAt} >= ${now.toISOString()}::timestamptz or ${tasks.status} = 'completed')`,
+    );
   if (query.recurring === true) where.push(isNotNull(tasks.recurrence));
   if (query.recurring === false) where.push(isNull(tasks.recurrence));
   if (query.series_id) where.push(eq(tasks.seriesId, query.series_id));

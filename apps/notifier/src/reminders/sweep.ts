@@ -1,4 +1,3 @@
-import type { Db } from '@tasktide/db';
 import type { Logger } from '@tasktide/service-kit';
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import { reminders } from '../db/schema.ts';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '@tasktide/db';
 import { deadLetterTopic, type Subscription, topicPartitions } from '@tasktide/events';
 import type { Logger } from '@tasktide/service-kit';
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { deliver } from '../delivery.ts';
 import type { BusMetrics } from '../metrics.ts';
 import type { OutgoingMessage, PublishResult } from '../ports.ts';
@@ -47,6 +47,7 @@ export function createEmbeddedBus({
   const wake = new EventEmitter();
   wake.setMaxListeners(0);
   const workers: Promise<void>[] = [];
+  const started: Subscription[] = [];
   let stopped = false;
 
   async function publish(topic: string, messages: OutgoingMessage[]): Promise<PublishResult> {
@@ -166,9 +167,30 @@ export function createEmbeddedBus({
     publish,
     /** Starts one worker per subscription and partition. */
     start(subscriptions: Subscription[]) {
+      started.push(...subscriptions);
       for (const sub of subscriptions) {
         for (let p = 0; p < partitionsOf(sub.topic); p++) workers.push(run(sub, p));
       }
+    },
+    /**
+     * Messages some started consumer has not acknowledged yet (zero when every consumer has caught
+     * up): the readiness signal tests wait on instead of sleeping.
+     */
+    async backlog(): Promise<number> {
+      let total = 0;
+      for (const sub of started) {
+        const [row] = await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(busMessages)
+          .where(
+            and(
+              eq(busMessages.topic, sub.topic),
+              sql`${busMessages.seq} > coalesce((select ${busOffsets.offset} from ${busOffsets} where ${busOffsets.consumer} = ${sub.consumer} and ${busOffsets.topic} = ${sub.topic} and ${busOffsets.partition} = ${busMessages.partition}), 0)`,
+            ),
+          );
+        total += Number(row?.n ?? 0);
+      }
+      return total;
     },
     async close() {
       stopped = true;

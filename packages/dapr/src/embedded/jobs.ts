@@ -1,5 +1,5 @@
 import type { Db } from '@tasktide/db';
-import type { Logger } from '@tasktide/service-kit';
+import { type Clock, type Logger, systemClock } from '@tasktide/service-kit';
 import { and, asc, eq, lte } from 'drizzle-orm';
 import type { JobHandler, Jobs } from '../ports.ts';
 import { jobs } from './schema.ts';
@@ -13,11 +13,14 @@ export function createEmbeddedScheduler({
   log,
   pollMs = 200,
   backoffMs = 1_000,
+  clock = systemClock,
 }: {
   db: Db;
   log?: Logger;
   pollMs?: number;
   backoffMs?: number;
+  /** "Due" is judged by this clock; a test clock's jump wakes the poller at once. */
+  clock?: Clock;
 }) {
   const handlers = new Map<string, JobHandler>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -26,7 +29,12 @@ export function createEmbeddedScheduler({
 
   async function tick() {
     if (!handlers.size) return;
-    const due = await db.select().from(jobs).where(lte(jobs.dueTime, new Date())).orderBy(asc(jobs.dueTime)).limit(100);
+    const due = await db
+      .select()
+      .from(jobs)
+      .where(lte(jobs.dueTime, clock.now()))
+      .orderBy(asc(jobs.dueTime))
+      .limit(100);
     for (const job of due) {
       const handler = handlers.get(job.appId);
       if (!handler || stopped) continue;
@@ -40,14 +48,24 @@ export function createEmbeddedScheduler({
         const delay = backoffMs * 2 ** Math.min(job.attempts, 6);
         await db
           .update(jobs)
-          .set({ attempts: job.attempts + 1, dueTime: new Date(Date.now() + delay) })
+          .set({ attempts: job.attempts + 1, dueTime: new Date(clock.now().getTime() + delay) })
           .where(where);
       }
     }
   }
 
+  clock.onAdvance?.(() => {
+    // Time jumped: look now rather than at the next poll (a tick in progress reschedules itself).
+    if (timer && !stopped) {
+      clearTimeout(timer);
+      timer = undefined;
+      loop();
+    }
+  });
+
   function loop() {
     if (stopped) return;
+    timer = undefined;
     running = tick()
       .catch((err) => log?.error({ err }, 'embedded scheduler tick failed'))
       .finally(() => {
@@ -84,6 +102,11 @@ export function createEmbeddedScheduler({
           return row ? { name: row.name, dueTime: row.dueTime.toISOString(), data: row.data } : null;
         },
       };
+    },
+    /** Jobs due by the clock and not yet acknowledged (zero when the scheduler has caught up). */
+    async due(): Promise<number> {
+      const rows = await db.select({ name: jobs.name }).from(jobs).where(lte(jobs.dueTime, clock.now()));
+      return rows.length;
     },
     register(appId: string, handler: JobHandler) {
       handlers.set(appId, handler);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { DbHandle } from '@tasktide/db';
 import type { Subscription } from '@tasktide/events';
-import type { Logger } from '@tasktide/service-kit';
+import type { Clock, Logger } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import { propagationHeaders } from '../delivery.ts';
 import type { BusMetrics } from '../metrics.ts';
@@ -28,11 +28,12 @@ export async function createEmbeddedRuntime(opts: {
   bus?: Omit<EmbeddedBusOptions, 'db' | 'log' | 'metrics'>;
   jobsPollMs?: number;
   env?: Record<string, string | undefined>;
+  clock?: Clock;
 }) {
   await opts.db.migrate(embeddedMigrations);
   const db = opts.db.db;
   const bus = createEmbeddedBus({ db, log: opts.log, metrics: opts.metrics, ...opts.bus });
-  const scheduler = createEmbeddedScheduler({ db, log: opts.log, pollMs: opts.jobsPollMs });
+  const scheduler = createEmbeddedScheduler({ db, log: opts.log, pollMs: opts.jobsPollMs, clock: opts.clock });
   const apps = new Map<string, FetchHandler>();
   const env = opts.env ?? process.env;
 
@@ -76,6 +77,10 @@ export async function createEmbeddedRuntime(opts: {
       apps.set(appId, handler);
     },
     bus,
+    /** Work the runtime still owes: unconsumed messages plus jobs already due. */
+    async pending(): Promise<number> {
+      return (await bus.backlog()) + (await scheduler.due());
+    },
     async close() {
       await bus.close();
       await scheduler.close();

@@ -214,6 +214,11 @@ export function createOutboxRelay({
       wakeUp?.();
     },
     drainOnce,
+    /** Rows committed but not yet accepted by the broker. */
+    async pending(): Promise<number> {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.publishedAt));
+      return Number(row?.n ?? 0);
+    },
     async stop() {
       stopped = true;
       wakeUp?.(true);

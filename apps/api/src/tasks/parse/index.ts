@@ -22,7 +22,7 @@ export function taskParseRoutes(deps: ApiDeps) {
         if (errors.length) {
           throw new AppError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
         }
-        return parseQuickAdd(body.text, { now: body.now ? new Date(body.now) : new Date(), timezone });
+        return parseQuickAdd(body.text, { now: body.now ? new Date(body.now) : deps.clock.now(), timezone });
       },
       {
         body: ParseBody,
