@@ -67,7 +67,7 @@ describe.each(dbKinds())('recurrence end to end (embedded, %s)', (kind) => {
       status: 'open',
     });
     expect(new Date(next.due_at).getTime() - new Date(first.due_at).getTime()).toBe(24 * 3600_000);
-    await Bun.sleep(500);
+    await system.settle();
     const again = await client.call('GET', `/api/v1/tasks?series_id=${first.id}`, { token: u.token });
     expect(again.body.items).toHaveLength(2);
   });
@@ -90,8 +90,67 @@ describe.each(dbKinds())('recurrence end to end (embedded, %s)', (kind) => {
     expect((await client.call('DELETE', `/api/v1/tasks/${second.id}?scope=series`, { token: u.token })).status).toBe(
       204,
     );
-    await Bun.sleep(500);
+    await system.settle();
     const left = await client.call('GET', `/api/v1/tasks?series_id=${first.id}`, { token: u.token });
     expect(left.body.items.map((t: { id: string }) => t.id)).toEqual([first.id]);
+  });
+
+  const seriesOf = async (token: string, id: string) =>
+    (await client.call('GET', `/api/v1/tasks?series_id=${id}&sort=due_at`, { token })).body.items as {
+      id: string;
+      status: string;
+      due_at: string;
+      parent_id: string | null;
+    }[];
+  const createDaily = async (token: string) =>
+    (
+      await client.call('POST', '/api/v1/tasks', {
+        token,
+        body: { title: 'feed the cat', due_at: new Date(Date.now() + 3600_000).toISOString(), recurrence: 'daily' },
+      })
+    ).body;
+
+  test('complete → reopen → complete leaves exactly one next occurrence', async () => {
+    const u = await client.signUp();
+    const first = await createDaily(u.token);
+    await client.call('POST', `/api/v1/tasks/${first.id}/complete`, { token: u.token });
+    await system.settle();
+    expect((await seriesOf(u.token, first.id)).map((t) => t.status)).toEqual(['completed', 'open']);
+    // Reopening takes the completion back, with the occurrence it created.
+    expect((await client.call('POST', `/api/v1/tasks/${first.id}/reopen`, { token: u.token })).status).toBe(200);
+    await system.settle();
+    expect((await seriesOf(u.token, first.id)).map((t) => t.status)).toEqual(['open']);
+    await client.call('POST', `/api/v1/tasks/${first.id}/complete`, { token: u.token });
+    await system.settle();
+    const series = await seriesOf(u.token, first.id);
+    expect(series.map((t) => [t.status, t.parent_id])).toEqual([
+      ['completed', null],
+      ['open', first.id],
+    ]);
+  });
+
+  test('complete → reopen → complete before the first completion is processed: still one', async () => {
+    const u = await client.signUp();
+    const first = await createDaily(u.token);
+    for (const step of ['complete', 'reopen', 'complete', 'reopen', 'complete']) {
+      await client.call('POST', `/api/v1/tasks/${first.id}/${step}`, { token: u.token });
+    }
+    await system.settle();
+    const series = await seriesOf(u.token, first.id);
+    expect(series.filter((t) => t.status === 'open')).toHaveLength(1);
+    expect(series).toHaveLength(2);
+  });
+
+  test('reopening an occurrence whose successor is already completed is a 409', async () => {
+    const u = await client.signUp();
+    const first = await createDaily(u.token);
+    await client.call('POST', `/api/v1/tasks/${first.id}/complete`, { token: u.token });
+    await system.settle();
+    const [, second] = await seriesOf(u.token, first.id);
+    await client.call('POST', `/api/v1/tasks/${second?.id}/complete`, { token: u.token });
+    await system.settle();
+    const res = await client.call('POST', `/api/v1/tasks/${first.id}/reopen`, { token: u.token });
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
   });
 });

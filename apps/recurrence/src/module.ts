@@ -36,7 +36,12 @@ export function createRecurrenceModule(deps: { invoker: Invoker; registry: Regis
           'content-type': 'application/json',
           ...(event.traceparent ? { traceparent: event.traceparent } : {}),
         },
-        body: JSON.stringify({ source_event_id: event.event_id, user_id: event.user_id, due_at: next.toISOString() }),
+        body: JSON.stringify({
+          source_event_id: event.event_id,
+          user_id: event.user_id,
+          due_at: next.toISOString(),
+          completed_at: event.payload.completed_at,
+        }),
       });
       if (res.status === 201) instances.inc({ outcome: 'created' });
       else if (res.status === 200) instances.inc({ outcome: 'duplicate' });

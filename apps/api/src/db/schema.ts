@@ -98,6 +98,8 @@ export const tasks = apiSchema.table(
     index('tasks_search_idx').using('gin', t.search),
     index('tasks_tags_idx').using('gin', t.tags),
     uniqueIndex('tasks_source_event_key').on(t.sourceEventId),
+    // One successor per occurrence: the next slot of a series is created at most once.
+    uniqueIndex('tasks_parent_key').on(t.parentId),
   ],
 );
 

@@ -45,11 +45,12 @@ export function internalRoutes(deps: ApiDeps) {
             userId: body.user_id,
             sourceEventId: body.source_event_id,
             dueAt: new Date(body.due_at),
+            completedAt: body.completed_at ? new Date(body.completed_at) : undefined,
           },
           // The recurrence service passes the completed event's correlation and trace along.
           ctx
-            ? { correlationId: ctx.correlationId, traceparent: formatTraceparent(ctx.trace) }
-            : { correlationId: body.source_event_id },
+            ? { correlationId: ctx.correlationId, traceparent: formatTraceparent(ctx.trace), at: deps.clock.now() }
+            : { correlationId: body.source_event_id, at: deps.clock.now() },
         );
         if (result.status === 'created') {
           deps.onOutboxWrite?.();

@@ -5,6 +5,8 @@ export const NextOccurrenceBody = t.Object({
   source_event_id: t.String({ format: 'uuid' }),
   user_id: t.String({ format: 'uuid' }),
   due_at: t.String({ format: 'date-time' }),
+  /** completed_at of that event: a completion taken back or superseded since creates nothing. */
+  completed_at: t.Optional(t.String({ format: 'date-time' })),
 });
 
 export const ResolveTokenBody = t.Object({ token: t.String({ minLength: 1, maxLength: 4096 }) });

@@ -9,25 +9,35 @@ import { toSnapshot } from '../tasks/dto.ts';
 export type NextOccurrenceResult = { status: 'created' | 'existing'; task: TaskRow };
 
 /**
- * Creates the occurrence that follows a completed one — at most once per completion event: a
- * redelivered completion finds the task it created (unique source_event_id) and creates nothing.
- * Refuses (409) when the series was cancelled and 404 when the parent is gone.
+ * Creates the occurrence that follows a completed one. A series holds at most one successor per
+ * occurrence: a redelivered completion finds the task it created (unique source_event_id), and a
+ * second completion of the same occurrence (complete → reopen → complete) finds the successor the
+ * first one left (unique parent_id). A completion that was taken back (the occurrence is open again)
+ * or superseded (it was completed again later: `completedAt` differs) creates nothing — 409, like a
+ * cancelled series; 404 when the parent is gone.
  */
 export async function createNextOccurrence(
   db: Db,
-  input: { parentId: string; userId: string; sourceEventId: string; dueAt: Date },
+  input: { parentId: string; userId: string; sourceEventId: string; dueAt: Date; completedAt?: Date },
   ctx: Omit<EventContext, 'userId'>,
 ): Promise<NextOccurrenceResult> {
   return db.transaction(async (tx) => {
     const [existing] = await tx.select().from(tasks).where(eq(tasks.sourceEventId, input.sourceEventId));
     if (existing) return { status: 'existing', task: existing };
+    // FOR UPDATE: two completions of one occurrence racing here are serialised on the parent.
     const [parent] = await tx
       .select()
       .from(tasks)
       .where(and(eq(tasks.id, input.parentId), eq(tasks.userId, input.userId)))
-      .for('share');
+      .for('update');
     if (!parent) throw new AppError('not_found', 'The completed occurrence no longer exists');
     if (!parent.recurrence || !parent.seriesId) throw new AppError('conflict', 'The task is not recurring');
+    if (parent.status !== 'completed') throw new AppError('conflict', 'The occurrence was reopened');
+    if (input.completedAt && parent.completedAt?.getTime() !== input.completedAt.getTime()) {
+      throw new AppError('conflict', 'The occurrence was completed again since; that completion decides');
+    }
+    const [successor] = await tx.select().from(tasks).where(eq(tasks.parentId, parent.id));
+    if (successor) return { status: 'existing', task: successor };
     const [cancelled] = await tx
       .select()
       .from(seriesCancellations)

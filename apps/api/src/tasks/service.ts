@@ -131,7 +131,7 @@ export async function updateTask(
         // A rule added later anchors the series at this occurrence's due time.
         seriesStart: merged.recurrence ? (row.seriesStart ?? merged.dueAt) : row.seriesStart,
         version: row.version + 1,
-        updatedAt: new Date(),
+        updatedAt: actor.at ?? new Date(),
       })
       .where(eq(tasks.id, row.id))
       .returning()) as TaskRow[];
@@ -149,7 +149,7 @@ export async function completeTask(db: Executor, actor: Actor, id: string, ifMat
     const row = await lockTask(tx, actor, id);
     checkVersion(row, ifMatch);
     if (row.status === 'completed') return toTaskDto(row);
-    const now = new Date();
+    const now = actor.at ?? new Date();
     const [updated] = (await tx
       .update(tasks)
       .set({ status: 'completed', completedAt: now, version: row.version + 1, updatedAt: now })
@@ -167,18 +167,28 @@ export async function completeTask(db: Executor, actor: Actor, id: string, ifMat
   });
 }
 
+/**
+ * Reopening takes a completion back. For a recurring occurrence that includes the next occurrence
+ * the completion created: while that one is still open it is removed (a series never holds two
+ * open occurrences, and completing again creates it anew); once it is completed too, the series has
+ * moved on and reopening this one is a 409.
+ */
 export async function reopenTask(db: Executor, actor: Actor, id: string, ifMatch?: number): Promise<TaskDto> {
   return db.transaction(async (tx) => {
     const row = await lockTask(tx, actor, id);
     checkVersion(row, ifMatch);
     if (row.status === 'open') return toTaskDto(row);
+    const [successor] = await tx.select().from(tasks).where(eq(tasks.parentId, row.id)).for('update');
+    if (successor?.status === 'completed') {
+      throw new AppError('conflict', 'A later occurrence of this series is already completed; reopen that one instead');
+    }
     const [updated] = (await tx
       .update(tasks)
-      .set({ status: 'open', completedAt: null, version: row.version + 1, updatedAt: new Date() })
+      .set({ status: 'open', completedAt: null, version: row.version + 1, updatedAt: actor.at ?? new Date() })
       .where(eq(tasks.id, row.id))
       .returning()) as TaskRow[];
     const task = updated as TaskRow;
-    await emit(tx, actor, [
+    const events: AnyEvent[] = [
       createEvent(
         'task.updated',
         {
@@ -189,7 +199,18 @@ export async function reopenTask(db: Executor, actor: Actor, id: string, ifMatch
         },
         actor,
       ),
-    ]);
+    ];
+    if (successor) {
+      await tx.delete(tasks).where(eq(tasks.id, successor.id));
+      events.push(
+        createEvent(
+          'task.deleted',
+          { task_id: successor.id, scope: 'occurrence', series_id: successor.seriesId },
+          actor,
+        ),
+      );
+    }
+    await emit(tx, actor, events);
     return toTaskDto(task);
   });
 }
