@@ -158,19 +158,23 @@ export async function createSystem(
   const api = apiRoutes(deps);
   runtime.registerApp('api', (request) => api.handle(request));
 
-  const mounted: ReturnType<typeof mountModule>[] = [];
-  for (const [appId, factory] of Object.entries(moduleFactories)) {
+  type Mounted = ReturnType<typeof mountModule> & { platform: Platform };
+  const services = new Map<string, Mounted>();
+  async function mount(appId: string, moduleMetrics: Metrics): Promise<Mounted> {
+    const factory = moduleFactories[appId] as (typeof moduleFactories)[string];
     const platform = runtime.platform(appId);
-    const module = await factory({ db, platform, logger, metrics, jwtSecret, env, clock });
-    const m = mountModule(module, platform, logger);
+    const module = await factory({ db, platform, logger, metrics: moduleMetrics, jwtSecret, env, clock });
+    const m = { ...mountModule(module, platform, logger), platform };
     runtime.registerApp(appId, (request) => m.app.handle(request));
-    mounted.push(m);
+    services.set(appId, m);
+    return m;
   }
+  for (const appId of Object.keys(moduleFactories)) await mount(appId, metrics);
 
   let app = createService({ name: 'dev', logger, metrics, readiness: { database: () => db.ping() } })
     .use(openapiDocs())
     .use(api);
-  for (const m of mounted) app = app.use(m.app) as typeof app;
+  for (const m of services.values()) app = app.use(m.app) as typeof app;
 
   return {
     app,
@@ -183,8 +187,21 @@ export async function createSystem(
     /** Work still owed anywhere in the system: outbox rows, unconsumed messages, due jobs. */
     async pending(): Promise<number> {
       let n = (await relay.pending()) + (await runtime.pending());
-      for (const m of mounted) n += await m.pending();
+      for (const m of services.values()) n += await m.pending();
       return n;
+    },
+    /**
+     * Stops a reacting service gracefully and starts a fresh instance of it, as a deploy would: its
+     * consumers, job callbacks and loops stop, unacknowledged work is redelivered to the new one.
+     * (A test facility: the public routes stay those of the first instance — they hold nothing but
+     * the database — and the new instance's metrics go to a registry of its own.)
+     */
+    async restart(appId: string) {
+      const old = services.get(appId);
+      if (!old) throw new Error(`no reacting service ${appId}`);
+      await old.stop();
+      await old.platform.close();
+      (await mount(appId, createMetrics(appId))).start();
     },
     /**
      * Resolves once the system has nothing left to do: every outbox drained, every consumer caught
@@ -203,11 +220,11 @@ export async function createSystem(
     },
     start() {
       relay.start();
-      for (const m of mounted) m.start();
+      for (const m of services.values()) m.start();
     },
     async stop() {
       await relay.stop();
-      for (const m of mounted) await m.stop();
+      for (const m of services.values()) await m.stop();
       await runtime.close();
       if (!opts.db) await db.close();
       await tracing?.shutdown();

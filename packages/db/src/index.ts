@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -29,6 +30,14 @@ export interface DbHandle {
   poolStats(): { inUse: number; max: number; pending: number };
   migrate(opts: MigrateOptions): Promise<void>;
 }
+
+/**
+ * Session settings every connection gets. pg_trgm's word-similarity threshold decides how far a
+ * search word may be from a word in the text (the api's typo-tolerant search): 0.5 lets one typo
+ * in a 6-letter word through ("invoce" → "invoice"), the default 0.6 does not. A session setting,
+ * because the index-backed operator (`%>`) reads it; the function form would scan every row.
+ */
+export const sessionSettings = { 'pg_trgm.word_similarity_threshold': '0.5' } as const;
 
 export interface MigrateOptions {
   /** Folder of drizzle-kit generated SQL migrations. */
@@ -62,7 +71,11 @@ export async function createDb({
   pglite,
 }: CreateDbOptions = {}): Promise<DbHandle> {
   if (url) {
-    const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'tasktide' } });
+    const client = postgres(url, {
+      max,
+      onnotice: () => {},
+      connection: { application_name: 'tasktide', ...sessionSettings },
+    });
     const inFlight = trackInFlight(client, ['unsafe', 'begin']);
     const db = drizzlePostgres(inFlight.client) as unknown as Db;
     return {
@@ -86,10 +99,11 @@ export async function createDb({
   const owned = !pglite;
   if (!pglite) {
     if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-    pglite = new PGlite(dataDir);
+    pglite = new PGlite(dataDir, { extensions: { pg_trgm } });
   }
   const client = pglite;
   await client.waitReady;
+  for (const [name, value] of Object.entries(sessionSettings)) await client.exec(`set ${name} = '${value}'`);
   const db = drizzlePglite(client) as unknown as Db;
   return {
     db,

@@ -18,23 +18,24 @@ export interface TestClock extends Clock {
 }
 
 /**
- * A clock that starts at `start` and then moves with real time, plus whatever `advance` adds: the
- * system keeps running (timeouts, backoff) while the test skips hours ahead.
+ * A clock that stands still at `start` until `advance` moves it: what the system decides by time
+ * depends only on the test's steps, never on how fast the machine is. (Timeouts, backoff and
+ * polling keep using real time, so the system runs on while the test clock waits.)
  *
  * @example
  * const clock = createTestClock(new Date('2030-01-01T08:00:00Z'));
  * clock.advance(3 * 3600_000); // every job due in the next three hours is now due
  */
 export function createTestClock(start = new Date()): TestClock {
-  let offset = start.getTime() - Date.now();
+  let now = start.getTime();
   const listeners = new Set<() => void>();
   return {
-    now: () => new Date(Date.now() + offset),
+    now: () => new Date(now),
     advance(ms) {
       if (!(ms >= 0)) throw new RangeError(`a clock only moves forward (got ${ms} ms)`);
-      offset += ms;
+      now += ms;
       for (const listener of listeners) listener();
-      return new Date(Date.now() + offset);
+      return new Date(now);
     },
     onAdvance(listener) {
       listeners.add(listener);

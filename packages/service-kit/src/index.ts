@@ -2,6 +2,7 @@ export * from './auth.ts';
 export * from './clock.ts';
 export * from './config.ts';
 export * from './errors.ts';
+export * from './formats.ts';
 export * from './health.ts';
 export * from './logger.ts';
 export * from './metrics.ts';

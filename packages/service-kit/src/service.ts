@@ -86,6 +86,14 @@ export function createService({ name, logger, metrics, readiness = {} }: Service
         const errors = validationErrors(error);
         const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
         body = problem('validation_failed', detail, { ...base, errors });
+      } else if (code === 'VALIDATION') {
+        // A schema check that failed inside a decode transform (e.g. an array query parameter):
+        // Elysia rethrows TypeBox's inner error, which has no field name — still the caller's fault.
+        const message = String((error as { error?: { message?: string } }).error?.message ?? 'is not valid');
+        body = problem('validation_failed', `the request does not match its schema: ${message}`, {
+          ...base,
+          errors: [{ field: '/', message }],
+        });
       } else if (code === 'PARSE') {
         body = problem('malformed_request', 'The request body is not valid for its content type', base);
       } else if (code === 'NOT_FOUND') {

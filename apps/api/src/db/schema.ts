@@ -89,13 +89,20 @@ export const tasks = apiSchema.table(
     search: tsvector('search').generatedAlwaysAs(
       sql`to_tsvector('simple'::regconfig, title || ' ' || description || ' ' || api.immutable_array_to_string(tags, ' '))`,
     ),
+    /** The same text, lower-cased, for pg_trgm's typo- and substring-tolerant matching. */
+    searchText: text('search_text').generatedAlwaysAs(
+      sql`lower(title || ' ' || description || ' ' || api.immutable_array_to_string(tags, ' '))`,
+    ),
   },
   (t) => [
     index('tasks_user_created_idx').on(t.userId, t.createdAt, t.id),
     index('tasks_user_due_idx').on(t.userId, t.dueAt),
     index('tasks_user_status_idx').on(t.userId, t.status),
     index('tasks_series_idx').on(t.seriesId),
+    // Single-column on purpose: the planner ORs the two (BitmapOr) and filters the user after; with
+    // user_id in front (btree_gin) it prices reading all the user's entries and scans them instead.
     index('tasks_search_idx').using('gin', t.search),
+    index('tasks_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
     index('tasks_tags_idx').using('gin', t.tags),
     uniqueIndex('tasks_source_event_key').on(t.sourceEventId),
     // One successor per occurrence: the next slot of a series is created at most once.

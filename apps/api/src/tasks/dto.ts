@@ -4,7 +4,10 @@ import type { TaskDto } from './model.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function toTaskDto(row: TaskRow): TaskDto {
+/** A task row as read for display: the search columns are the database's business. */
+export type ListedTaskRow = Omit<TaskRow, 'search' | 'searchText'>;
+
+export function toTaskDto(row: ListedTaskRow): TaskDto {
   return {
     id: row.id,
     title: row.title,

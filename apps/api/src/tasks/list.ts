@@ -1,134 +1,30 @@
 import type { Db } from '@tasktide/db';
 import { AppError } from '@tasktide/service-kit';
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import { type TaskRow, tasks } from '../db/schema.ts';
 import { toTaskDto } from './dto.ts';
+import { invalid } from './invalid.ts';
 import type { ListTasksQuery, TaskDto } from './model.ts';
+import { textSearch } from './search.ts';
+import { afterCursor, cursorValues, decodeCursor, encodeCursor, orderBy, parseSort, sortSpecOf } from './sort.ts';
 import { normalizeTags } from './validate.ts';
 
-const sortable = {
-  priority: tasks.priority,
-  due_at: tasks.dueAt,
-  created_at: tasks.createdAt,
-  updated_at: tasks.updatedAt,
-  title: tasks.title,
-} satisfies Record<string, PgColumn>;
-type SortKey = keyof typeof sortable;
-interface SortTerm {
-  key: SortKey;
-  desc: boolean;
-}
+// Every column but the two search columns, which only the database reads.
+const { search: _search, searchText: _searchText, ...listed } = getTableColumns(tasks);
 
-const invalid = (field: string, message: string) =>
-  new AppError('validation_failed', `${field}: ${message}`, { errors: [{ field, message }] });
+const isPriority = (p: string): p is TaskRow['priority'] => ['none', 'low', 'medium', 'high'].includes(p);
 
-export function parseSort(sort: string | undefined): SortTerm[] {
-  const terms = (sort ?? '-created_at')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const seen = new Set<string>();
-  return terms.map((term) => {
-    const key = term.replace(/^-/, '');
-    if (!(key in sortable))
-      throw invalid('/sort', `unknown sort key "${key}"; use ${Object.keys(sortable).join(', ')}`);
-    if (seen.has(key)) throw invalid('/sort', `sort key "${key}" is repeated`);
-    seen.add(key);
-    return { key: key as SortKey, desc: term.startsWith('-') };
-  });
-}
-
-interface Cursor {
-  /** The sort spec the cursor was made for; a cursor is only valid with the same sort. */
-  s: string;
-  v: (string | null)[];
-  id: string;
-}
-
-const dateKeys = new Set<SortKey>(['due_at', 'created_at', 'updated_at']);
-
-function isValidKeyValue(term: SortTerm, v: unknown): boolean {
-  if (typeof v !== 'string') return false;
-  if (dateKeys.has(term.key)) return !Number.isNaN(new Date(v).getTime());
-  if (term.key === 'priority') return ['none', 'low', 'medium', 'high'].includes(v);
-  return true;
-}
-
-/** Cursor values are strings; timestamp columns compare against Dates. */
-const keyValue = (key: SortKey, v: string) => (dateKeys.has(key) ? new Date(v) : v);
-
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-
-function decodeCursor(raw: string, sort: string, terms: SortTerm[]): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Cursor;
-    if (typeof c.id !== 'string' || !Array.isArray(c.v)) throw new Error('shape');
-    if (c.s !== sort) throw invalid('/cursor', 'the cursor belongs to a different sort order');
-    if (c.v.length !== terms.length || !c.v.every((v, i) => v === null || isValidKeyValue(terms[i] as SortTerm, v))) {
-      throw new Error('values');
-    }
-    return c;
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw invalid('/cursor', 'is not a cursor this API issued');
-  }
-}
-
-function cursorValue(row: TaskRow, key: SortKey): string | null {
-  const value =
-    row[
-      { priority: 'priority', due_at: 'dueAt', created_at: 'createdAt', updated_at: 'updatedAt', title: 'title' }[
-        key
-      ] as keyof TaskRow
-    ];
-  if (value === null || value === undefined) return null;
-  return value instanceof Date ? value.toISOString() : String(value);
-}
-
-/**
- * Keyset condition "strictly after the cursor row" for a multi-key sort with NULLS LAST in both
- * directions and the id as the final tie-breaker: OR over i of (k1 = v1 AND … AND ki beyond vi).
- */
-function afterCursor(terms: SortTerm[], cursor: Cursor): SQL {
-  const branches: SQL[] = [];
-  const equalities: SQL[] = [];
-  terms.forEach((term, i) => {
-    const col = sortable[term.key];
-    const raw = cursor.v[i] ?? null;
-    if (raw !== null) {
-      const v = keyValue(term.key, raw);
-      const beyond = term.desc ? lt(col, v) : gt(col, v);
-      branches.push(and(...equalities, sql`(${beyond} or ${col} is null)`) as SQL);
-      equalities.push(eq(col, v));
-    } else {
-      // Nulls sort last, so nothing lies beyond a null except more nulls (decided by later keys).
-      equalities.push(isNull(col));
-    }
-  });
-  branches.push(and(...equalities, gt(tasks.id, cursor.id)) as SQL);
-  return sql`(${sql.join(branches, sql` or `)})`;
-}
-
-const csv = (value: string | undefined) =>
-  (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-export async function listTasks(db: Db, userId: string, query: ListTasksQuery, now = new Date()) {
-  const terms = parseSort(query.sort);
-  const sortSpec = terms.map((t) => (t.desc ? `-${t.key}` : t.key)).join(',');
+/** The filters of a list query as SQL conditions (the user's own tasks only). */
+function filters(userId: string, query: ListTasksQuery, now: Date): SQL[] {
   const where: SQL[] = [eq(tasks.userId, userId)];
   const status = query.status ?? 'all';
   if (status !== 'all') where.push(eq(tasks.status, status));
-  if (query.q?.trim()) where.push(sql`${tasks.search} @@ websearch_to_tsquery('simple', ${query.q.trim()})`);
-  const priorities = csv(query.priority);
+  const priorities = [...new Set((query.priority ?? []).map((p) => p.trim()).filter(Boolean))];
   for (const p of priorities) {
-    if (!['none', 'low', 'medium', 'high'].includes(p)) throw invalid('/priority', `unknown priority "${p}"`);
+    if (!isPriority(p)) throw invalid('/priority', 'unknown priority; use none, low, medium or high');
   }
   if (priorities.length) where.push(inArray(tasks.priority, priorities as TaskRow['priority'][]));
-  const tags = normalizeTags(csv(query.tag));
+  const tags = normalizeTags(query.tag ?? []);
   if (tags.length) {
     const arr = sql`array[${sql.join(
       tags.map((t) => sql`${t}`),
@@ -146,24 +42,38 @@ export async function listTasks(db: Db, userId: string, query: ListTasksQuery, n
   if (query.recurring === true) where.push(isNotNull(tasks.recurrence));
   if (query.recurring === false) where.push(isNull(tasks.recurrence));
   if (query.series_id) where.push(eq(tasks.seriesId, query.series_id));
-  if (query.cursor) where.push(afterCursor(terms, decodeCursor(query.cursor, sortSpec, terms)));
+  return where;
+}
 
+/** The SELECT of one page (built, not run: the search test EXPLAINs it). */
+export function listStatement(db: Db, userId: string, query: ListTasksQuery, now = new Date()) {
+  const search = textSearch(query.q);
+  const terms = parseSort(query.sort, search);
+  const where = filters(userId, query, now);
+  if (search) where.push(search.where);
+  if (query.cursor) where.push(afterCursor(terms, decodeCursor(query.cursor, terms), search));
   const limit = query.limit ? Number(query.limit) : 50;
-  const order = terms.map((t) => {
-    const col = sortable[t.key];
-    return t.desc ? sql`${desc(col)} nulls last` : sql`${asc(col)} nulls last`;
-  });
-  const rows = await db
-    .select()
+  const statement = db
+    .select({ ...listed, rank: search ? search.rank : sql<number>`0::real` })
     .from(tasks)
     .where(and(...where))
-    .orderBy(...order, asc(tasks.id))
+    .orderBy(...orderBy(terms, search))
     .limit(limit + 1);
+  return { statement, terms, limit };
+}
+
+/**
+ * One page of a user's tasks: filters, text search (prefix + typo-tolerant, relevance order by
+ * default), a multi-key sort and an opaque keyset cursor.
+ */
+export async function listTasks(db: Db, userId: string, query: ListTasksQuery, now = new Date()) {
+  const { statement, terms, limit } = listStatement(db, userId, query, now);
+  const rows = await statement;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const next =
     rows.length > limit && last
-      ? encodeCursor({ s: sortSpec, v: terms.map((t) => cursorValue(last, t.key)), id: last.id })
+      ? encodeCursor({ s: sortSpecOf(terms), v: cursorValues(terms, last), id: last.id })
       : null;
   return { items: page.map(toTaskDto) as TaskDto[], next_cursor: next };
 }

@@ -73,10 +73,29 @@ export const DeleteQuery = t.Object({
 
 const csv = (description: string) => t.Optional(t.String({ maxLength: 2000, description }));
 export const ListQuery = t.Object({
-  q: t.Optional(t.String({ maxLength: 200, description: 'Full-text search over title, description and tags' })),
+  q: t.Optional(
+    t.String({
+      maxLength: 200,
+      description:
+        'Search over title, description and tags: every word as a prefix, the whole query loosely (typos); best match first unless sort is given',
+    }),
+  ),
   status: t.Optional(t.Union([t.Literal('open'), t.Literal('completed'), t.Literal('all')], { default: 'all' })),
-  priority: csv('One or more priorities, comma-separated'),
-  tag: csv('One or more tags, comma-separated'),
+  // Items are plain strings checked by the service: Elysia decodes array query parameters in a
+  // transform whose item errors lose the parameter's name (a 500 before); the service names it.
+  priority: t.Optional(
+    t.Array(t.String(), {
+      maxItems: 4,
+      description:
+        'none | low | medium | high, one or more: repeat the parameter (priority=high&priority=low) or separate with commas',
+    }),
+  ),
+  tag: t.Optional(
+    t.Array(t.String(), {
+      maxItems: 20,
+      description: 'One or more tags: repeat the parameter (tag=a&tag=b) or separate with commas',
+    }),
+  ),
   tags: t.Optional(t.Union([t.Literal('any'), t.Literal('all')], { description: 'Match any (default) or all tags' })),
   due_before: t.Optional(t.String({ format: 'date-time' })),
   due_after: t.Optional(t.String({ format: 'date-time' })),

@@ -113,11 +113,26 @@ describe.each(dbKinds())('task search, filters, sort and cursor pages on %s', (k
     ['garbage cursor', 'cursor=bm9wZQ', '/cursor'],
     ['bad status', 'status=maybe', '/status'],
     ['bad date', 'due_before=yesterday', '/due_before'],
+    ['a day that does not exist', 'due_after=2030-02-30T00:00:00Z', '/due_after'],
+    ['a year JavaScript cannot hold', 'due_after=-271821-04-20T00:00:00Z', '/due_after'],
+    ['an unknown priority among repeated ones', 'priority=high&priority=urgent', '/priority'],
   ])('rejects %s with a 400 problem', async (_name, qs, field) => {
     const res = await list(qs);
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  test('multi-valued filters take the repeated and the comma-separated form alike', async () => {
+    const ids = async (qs: string) =>
+      (await list(`${qs}&limit=100&sort=title`)).body.items.map((t: { id: string }) => t.id);
+    const repeated = await ids('priority=high&priority=medium');
+    expect(repeated).toEqual(await ids('priority=high,medium'));
+    expect(repeated).toEqual(await ids('priority=high&priority=medium,high'));
+    const high = await ids('priority=high');
+    expect(repeated.length).toBeGreaterThan(high.length);
+    expect(await ids('tag=work&tag=home')).toEqual(await ids('tag=work,home'));
+    expect(await ids('tag=work&tag=home&tags=all')).toEqual([]);
   });
 
   test('a cursor from one sort is refused under another', async () => {

@@ -48,6 +48,8 @@ export const notifications = notifierSchema.table(
     body: text('body').notNull(),
     /** The event that caused it: a redelivery never creates a second notification. */
     sourceEventId: uuid('source_event_id').notNull(),
+    /** For reminders: which one (remind_at, due_at, offset) and when it was sent. */
+    reminder: jsonb('reminder').$type<ReminderDetails>(),
     readAt: ts('read_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
@@ -115,3 +117,11 @@ export const processedEvents = processedEventsTable(notifierSchema);
 export const { outbox, relayLease } = outboxTables(notifierSchema);
 
 export type ReminderRow = typeof reminders.$inferSelect;
+
+export interface ReminderDetails {
+  remind_at: string;
+  due_at: string;
+  offset_minutes: number;
+  sent_at: string;
+  late: boolean;
+}

@@ -8,6 +8,19 @@ export const Notification = t.Object({
   body: t.String(),
   read_at: t.Union([t.String({ format: 'date-time' }), t.Null()]),
   created_at: t.String({ format: 'date-time' }),
+  reminder: t.Union(
+    [
+      t.Object({
+        remind_at: t.String({ format: 'date-time', description: 'When the reminder was meant for' }),
+        due_at: t.String({ format: 'date-time' }),
+        offset_minutes: t.Integer({ description: 'Minutes before the due time' }),
+        sent_at: t.String({ format: 'date-time', description: 'When it was sent (never before remind_at)' }),
+        late: t.Boolean({ description: 'Sent more than a minute after remind_at (e.g. after downtime)' }),
+      }),
+      t.Null(),
+    ],
+    { description: 'Which reminder this is (kind reminder); null for other kinds' },
+  ),
 });
 
 export const ListQuery = t.Object({

@@ -17,6 +17,7 @@ function toDto(row: Row): typeof Notification.static {
     body: row.body,
     read_at: row.readAt?.toISOString() ?? null,
     created_at: row.createdAt.toISOString(),
+    reminder: row.reminder ?? null,
   };
 }
 
@@ -49,6 +50,13 @@ export async function recordReminderDue(tx: Tx, event: EventOf<'reminder.due'>):
     title,
     body,
     sourceEventId: event.event_id,
+    reminder: {
+      remind_at: event.payload.reminder_time,
+      due_at: event.payload.due_at,
+      offset_minutes: event.payload.offset_minutes,
+      sent_at: event.payload.fired_at,
+      late: event.payload.late,
+    },
   });
   const hooks = await tx
     .select({ id: webhooks.id })

@@ -136,17 +136,18 @@ export function createEmbeddedBus({
     return true;
   }
 
-  function run(sub: Subscription, partition: number): Promise<void> {
+  function run(sub: Subscription, partition: number, group: { stopped: boolean }): Promise<void> {
+    const halted = () => stopped || group.stopped;
     return (async () => {
-      while (!stopped) {
+      while (!halted()) {
         let progressed = false;
         try {
           progressed = await step(sub, partition);
         } catch (err) {
-          if (stopped) break;
+          if (halted()) break;
           log?.error({ err, consumer: sub.consumer, topic: sub.topic }, 'embedded bus step failed');
         }
-        if (!progressed && !stopped) {
+        if (!progressed && !halted()) {
           await new Promise<void>((resolve) => {
             const timer = setTimeout(done, pollMs);
             function done() {
@@ -165,12 +166,26 @@ export function createEmbeddedBus({
 
   return {
     publish,
-    /** Starts one worker per subscription and partition. */
+    /**
+     * Starts one worker per subscription and partition. `stop()` ends just these (a service that
+     * restarts): in-flight deliveries finish, unacknowledged ones are redelivered to the next start.
+     */
     start(subscriptions: Subscription[]) {
+      const group = { stopped: false };
+      const own: Promise<void>[] = [];
       started.push(...subscriptions);
       for (const sub of subscriptions) {
-        for (let p = 0; p < partitionsOf(sub.topic); p++) workers.push(run(sub, p));
+        for (let p = 0; p < partitionsOf(sub.topic); p++) own.push(run(sub, p, group));
       }
+      workers.push(...own);
+      return {
+        async stop() {
+          group.stopped = true;
+          for (const sub of subscriptions) started.splice(started.indexOf(sub), 1);
+          wake.emit('stop');
+          await Promise.allSettled(own);
+        },
+      };
     },
     /**
      * Messages some started consumer has not acknowledged yet (zero when every consumer has caught

@@ -108,6 +108,10 @@ export function createEmbeddedScheduler({
       const rows = await db.select({ name: jobs.name }).from(jobs).where(lte(jobs.dueTime, clock.now()));
       return rows.length;
     },
+    /** Stops firing an app's jobs (its service stopped); they wait for the next register(). */
+    unregister(appId: string) {
+      handlers.delete(appId);
+    },
     register(appId: string, handler: JobHandler) {
       handlers.set(appId, handler);
       if (!timer && !running) loop();

@@ -38,13 +38,15 @@ export async function createEmbeddedRuntime(opts: {
   const env = opts.env ?? process.env;
 
   function platform(appId: string): Platform {
+    const consumers: { stop(): Promise<void> }[] = [];
+    let jobsRegistered = false;
     return {
       kind: 'embedded',
       appId,
       pubsub: {
         publish: bus.publish,
         subscribe(subscriptions: Subscription[]) {
-          bus.start(subscriptions);
+          consumers.push(bus.start(subscriptions));
           return new Elysia({ name: `embedded-subscriptions:${appId}` });
         },
         close: async () => {},
@@ -63,10 +65,15 @@ export async function createEmbeddedRuntime(opts: {
       jobs: scheduler.forApp(appId),
       onJob(handler) {
         scheduler.register(appId, handler);
+        jobsRegistered = true;
         return new Elysia({ name: `embedded-jobs:${appId}` });
       },
       ready: async () => {},
-      close: async () => {},
+      // Like a sidecar going away with its app: this app's consumers and job callbacks stop.
+      async close() {
+        if (jobsRegistered) scheduler.unregister(appId);
+        await Promise.all(consumers.splice(0).map((c) => c.stop()));
+      },
     };
   }
 

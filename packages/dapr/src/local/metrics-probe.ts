@@ -165,6 +165,8 @@ export async function probeDaprdMetrics(opts: { dir?: string } = {}): Promise<{ 
       'dapr_component_job_success_count',
       'dapr_component_job_failure_count',
       'dapr_component_pubsub_ingress_count',
+      // Recorded apart from the count (seen missing on a busy machine when only the count was awaited).
+      'dapr_component_pubsub_ingress_latencies_bucket',
       'dapr_component_input_binding_count',
     ];
     await waitFor(

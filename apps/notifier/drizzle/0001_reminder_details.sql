@@ -1,0 +1,1 @@
+ALTER TABLE "notifier"."notifications" ADD COLUMN "reminder" jsonb;
