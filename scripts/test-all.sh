@@ -7,8 +7,12 @@ cd "$(dirname "$0")/.."
 source scripts/platform/lib.sh
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tasktide-test.XXXXXX")
+bun_pid=""
 cleanup() {
-  scripts/platform/stop-postgres.sh "$work/pg" || true
+  # Whatever happened (failure, ^C, a killed runner): nothing the run started may outlive it.
+  if [ -n "$bun_pid" ]; then kill -KILL -- "-$bun_pid" 2>/dev/null || true; fi
+  scripts/platform/stop-postgres.sh "$work/pg" >/dev/null 2>&1 || true
+  scripts/platform/leftovers.sh "$work" 5 >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -38,11 +42,33 @@ TASKTIDE_CHROMIUM=$(scripts/platform/install-chromium.sh)
 export TASKTIDE_CHROMIUM
 
 step "bun test ${*:-(everything)}"
+# Every temp dir a test makes (stack data, sidecar configs, browser profiles) lives under $work, so
+# "a process whose command line names $work" is exactly "a process this run started".
+mkdir -p "$work/tmp"
+: >"$work/bun-test.log"
 set +e
-bun test --timeout 120000 "$@" 2>&1 | tee "$work/bun-test.log"
-status=${PIPESTATUS[0]}
+# Its own process group (setsid), so the cleanup reaches children a killed runner would orphan.
+setsid env TMPDIR="$work/tmp" bun test --timeout 120000 "$@" >"$work/bun-test.log" 2>&1 &
+bun_pid=$!
+tail -n +1 -f --pid="$bun_pid" "$work/bun-test.log"
+wait "$bun_pid"
+status=$?
+bun_group=$bun_pid
+bun_pid=""
 set -e
 passed=$(grep -Eo '^ *[0-9]+ pass$' "$work/bun-test.log" | tail -1 | tr -dc 0-9)
 failed=$(grep -Eo '^ *[0-9]+ fail$' "$work/bun-test.log" | tail -1 | tr -dc 0-9)
 echo "bun: ${passed:-0} passed, ${failed:-0} failed"
+
+step "nothing left running"
+scripts/platform/stop-postgres.sh "$work/pg" >/dev/null 2>&1 || true
+leaked=0
+# Helpers name $work in their command lines; children bun started directly stay in its group.
+scripts/platform/leftovers.sh "$work" 30 "$bun_group" || leaked=1
+if [ "$leaked" = 1 ]; then
+  echo "FAIL: the test run left processes behind (listed above)" >&2
+  status=1
+else
+  echo "no process of the run is left"
+fi
 exit "$status"

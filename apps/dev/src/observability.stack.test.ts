@@ -32,7 +32,7 @@ describe.skipIf(!stackEnabled)('trace and correlation ids across real sidecars',
   let client: ReturnType<typeof apiClient>;
 
   beforeAll(async () => {
-    stack = await sharedStack();
+    stack = await sharedStack('observability.stack');
     apiDb = await createDb({ url: await stack.createDatabase('obs_api') });
     await apiDb.migrate(apiMigrations);
     const apiLog = loggerFor('api');
@@ -81,6 +81,8 @@ describe.skipIf(!stackEnabled)('trace and correlation ids across real sidecars',
   afterAll(async () => {
     await relay?.stop();
     await apiDb?.close();
+    // Every app this file started: left running, they would take the next file's messages.
+    await stack?.close();
   }, 60_000);
 
   test('completing a recurring task: one trace from the request to the next occurrence', async () => {

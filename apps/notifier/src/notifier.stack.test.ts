@@ -62,7 +62,7 @@ describe.skipIf(!stackEnabled)('recurrence and reminders on the real stack', () 
   }
 
   beforeAll(async () => {
-    stack = await sharedStack();
+    stack = await sharedStack('notifier.stack');
     apiDb = await createDb({ url: await stack.createDatabase('api') });
     await apiDb.migrate(apiMigrations);
     notifierDb = await createDb({ url: await stack.createDatabase('notifier') });
@@ -99,6 +99,8 @@ describe.skipIf(!stackEnabled)('recurrence and reminders on the real stack', () 
     await notifierStop?.();
     await apiDb?.close();
     await notifierDb?.close();
+    // Every app this file started: left running, they would take the next file's messages.
+    await stack?.close();
   }, 60_000);
 
   // The notifier serves the inbox; go through its own HTTP port like the ingress would.

@@ -29,7 +29,7 @@ describe.skipIf(!stackEnabled)('realtime on the real stack: two replicas, one up
   };
 
   beforeAll(async () => {
-    stack = await sharedStack();
+    stack = await sharedStack('realtime.stack');
     apiDb = await createDb({ url: await stack.createDatabase('api') });
     await apiDb.migrate(apiMigrations);
     // One database for both replicas, as in a cluster: either can replay what the other pushed.
@@ -79,6 +79,7 @@ describe.skipIf(!stackEnabled)('realtime on the real stack: two replicas, one up
     for (const r of replicas) await r.stop();
     await apiDb?.close();
     await realtimeDb?.close();
+    await stack?.close();
   }, 60_000);
 
   test('one task update reaches a client on each replica; another user sees none of it', async () => {

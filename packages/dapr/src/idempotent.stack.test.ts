@@ -5,7 +5,7 @@ import { createEvent, topics } from '@tasktide/events';
 import type { Subprocess } from 'bun';
 import { createDaprPlatform } from './dapr/platform.ts';
 import { type Sidecar, startDaprd } from './local/daprd.ts';
-import { freePort, spawnLogged, stopProcess, waitFor } from './local/process.ts';
+import { freePort, killGroup, spawnLogged, stopProcess, waitFor } from './local/process.ts';
 import { type LocalStack, sharedStack } from './local/stack.ts';
 import type { Platform } from './ports.ts';
 import { fixtureDdl } from './testing/fixtures/ledger.ts';
@@ -56,7 +56,7 @@ describe.skipIf(!stackEnabled)('idempotent consumption on the real stack', () =>
   };
 
   beforeAll(async () => {
-    stack = await sharedStack();
+    stack = await sharedStack('idempotent.stack');
     dbUrl = await stack.createDatabase('crash');
     db = await createDb({ url: dbUrl });
     for (const statement of fixtureDdl) await db.db.execute(sql.raw(statement));
@@ -78,6 +78,8 @@ describe.skipIf(!stackEnabled)('idempotent consumption on the real stack', () =>
     if (app) await stopProcess(app);
     await publisherSidecar?.stop();
     await db?.close();
+    // Every app this file started: left running, they would take the next file's messages.
+    await stack?.close();
   }, 60_000);
 
   const event = (user: string, i: number) => {
@@ -110,8 +112,8 @@ describe.skipIf(!stackEnabled)('idempotent consumption on the real stack', () =>
       await publisher.pubsub.publish(topics.taskEvents, batch.slice(i, i + 100));
     await waitFor('some progress', async () => ((await effects())[0]?.total ?? 0) > 60, 60_000, 20);
     // Kill the app and its sidecar without warning, like a node failure.
-    app?.kill('SIGKILL');
-    sidecar?.process.kill('SIGKILL');
+    if (app) killGroup(app, 'SIGKILL');
+    if (sidecar) killGroup(sidecar.process, 'SIGKILL');
     await app?.exited;
     await sidecar?.process.exited;
     const atKill = (await effects())[0]?.total ?? 0;

@@ -61,6 +61,8 @@ export async function createNextOccurrence(
         occurrenceIndex: parent.occurrenceIndex + 1,
         parentId: parent.id,
         sourceEventId: input.sourceEventId,
+        createdAt: ctx.at,
+        updatedAt: ctx.at,
       })
       .returning()) as TaskRow[];
     const task = row as TaskRow;

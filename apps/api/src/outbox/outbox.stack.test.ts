@@ -19,7 +19,7 @@ describe.skipIf(!stackEnabled)('outbox to Kafka through daprd (real stack)', () 
   let client: ReturnType<typeof apiClient>;
 
   beforeAll(async () => {
-    stack = await sharedStack();
+    stack = await sharedStack('outbox.stack');
     db = await createDb({ url: await stack.createDatabase('api') });
     await db.migrate(apiMigrations);
     const config = testApiConfig();
@@ -44,6 +44,8 @@ describe.skipIf(!stackEnabled)('outbox to Kafka through daprd (real stack)', () 
   afterAll(async () => {
     await relay?.stop();
     await db?.close();
+    // Every app this file started: left running, they would take the next file's messages.
+    await stack?.close();
   }, 60_000);
 
   // Dapr wraps each envelope in a CloudEvent: the envelope is its `data`.

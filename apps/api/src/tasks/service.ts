@@ -69,6 +69,9 @@ export async function createTask(db: Executor, actor: Actor, input: CreateTaskIn
         ...fields,
         seriesId: fields.recurrence ? id : null,
         seriesStart: fields.recurrence ? fields.dueAt : null,
+        // The service's clock, like every later change: created_at and updated_at agree.
+        createdAt: actor.at,
+        updatedAt: actor.at,
       })
       .returning()) as TaskRow[];
     const task = row as TaskRow;

@@ -7,8 +7,7 @@ import { stackEnabled } from '../testing/stack.ts';
 platformConformance(
   'Dapr adapter (real daprd 1.18, Kafka 4, scheduler, Postgres state)',
   async () => {
-    const stack = await sharedStack();
-    let stop: (() => Promise<void>) | undefined;
+    const stack = await sharedStack('dapr.conformance.stack');
     return {
       // Kafka consumer groups need a moment to join after daprd subscribes.
       settleMs: 3_000,
@@ -16,10 +15,9 @@ platformConformance(
         const app = await stack.startApp(`conformance-${crypto.randomUUID().slice(0, 6)}`, (platform) =>
           new Elysia().use(routes).use(platform.pubsub.subscribe(subscriptions)).use(platform.onJob(onJob)),
         );
-        stop = app.stop;
         return app.platform;
       },
-      close: async () => stop?.(),
+      close: () => stack.close(),
     };
   },
   { skip: !stackEnabled },

@@ -44,7 +44,10 @@ export async function startKafka(opts: {
   controllerPort: number;
 }): Promise<KafkaBroker> {
   const start = () =>
-    runScript('scripts/platform/start-kafka.sh', [opts.dataDir, String(opts.port), String(opts.controllerPort)]);
+    // Tied to this process: the broker stops when the test runner or dev:dapr goes, however it goes.
+    runScript('scripts/platform/start-kafka.sh', [opts.dataDir, String(opts.port), String(opts.controllerPort)], {
+      KAFKA_TIED_TO: String(process.pid),
+    });
   await start();
   const pidFile = join(opts.dataDir, 'kafka.pid');
   const stop = async () => {

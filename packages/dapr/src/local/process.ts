@@ -18,28 +18,42 @@ export function freePort(): Promise<number> {
   });
 }
 
-const children = new Set<Subprocess>();
-process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
+const tied = join(repoRoot, 'scripts/platform/tied.sh');
 
-/** Spawns a long-running helper with its output in a log file; killed when this process exits. */
+/**
+ * Spawns a long-running helper (daprd, scheduler, an app) with its output in a log file. It can
+ * never outlive this process: it runs under `tied.sh <our pid>`, which ends it within a second of
+ * our exit — also when we are SIGKILLed, where no exit hook runs — and in a process group of its
+ * own (setsid), so stopping it signals the helper and anything it started.
+ */
 export function spawnLogged(
   cmd: string[],
   opts: { log: string; env?: Record<string, string | undefined>; cwd?: string },
 ): Subprocess {
   mkdirSync(dirname(opts.log), { recursive: true });
   const fd = openSync(opts.log, 'a');
-  const child = Bun.spawn(cmd, { stdout: fd, stderr: fd, env: { ...process.env, ...opts.env }, cwd: opts.cwd });
-  children.add(child);
-  child.exited.then(() => children.delete(child));
-  return child;
+  return Bun.spawn(['setsid', 'bash', tied, String(process.pid), ...cmd], {
+    stdout: fd,
+    stderr: fd,
+    env: { ...process.env, ...opts.env },
+    cwd: opts.cwd,
+  });
 }
 
+/** Signals a helper and everything in its process group (see spawnLogged), without waiting. */
+export function killGroup(child: Subprocess, signal: NodeJS.Signals) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+/** Stops a helper's whole process group (see spawnLogged); SIGKILL after `timeoutMs`. */
 export async function stopProcess(child: Subprocess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000) {
   if (child.exitCode !== null || child.signalCode) return;
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  killGroup(child, signal);
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), timeoutMs);
   await child.exited;
   clearTimeout(timer);
 }

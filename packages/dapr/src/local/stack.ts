@@ -137,12 +137,53 @@ export async function startLocalStack(
 }
 
 let shared: Promise<LocalStack> | undefined;
-/** One stack per test process: every real-stack test file shares it (Kafka boots in ~10 s). */
-export function sharedStack(): Promise<LocalStack> {
+/** Apps started through a scope that is still open, by app id → the scope's name. */
+const openApps = new Map<string, Set<string>>();
+
+/**
+ * One stack per test process — every real-stack test file shares the broker, scheduler and Postgres
+ * (Kafka boots in ~10 s) — seen through a scope per test file: `close()` stops the apps this file
+ * started and leaves the shared parts running.
+ *
+ * Why scopes: an app left running by an earlier file stays in its consumer group and in name
+ * resolution, so it takes the next file's messages and answers its invocations with the wrong
+ * database (a "next occurrence" that never came, on a busy machine). Starting an app whose id is
+ * still running in another open scope is therefore an error naming that scope.
+ *
+ * @example
+ * beforeAll(async () => { stack = await sharedStack('notifier.stack'); … });
+ * afterAll(() => stack.close());
+ */
+export async function sharedStack(scopeName = 'unnamed'): Promise<LocalStack> {
   // The reminder sweep runs every 5 s here so "missed while down" tests do not wait a minute.
   shared ??= startLocalStack({ resources: { sweepSchedule: '@every 5s' } }).then((stack) => {
     process.once('beforeExit', () => void stack.close());
     return stack;
   });
-  return shared;
+  const stack = await shared;
+  const mine: RunningApp[] = [];
+  return {
+    ...stack,
+    async startApp(appId, build, opts) {
+      const others = [...(openApps.get(appId) ?? [])].filter((s) => s !== scopeName);
+      if (others.length) {
+        throw new Error(
+          `app ${appId} is still running from ${others.join(', ')}: close that scope (afterAll → stack.close()) first`,
+        );
+      }
+      const app = await stack.startApp(appId, build, opts);
+      openApps.set(appId, new Set([...(openApps.get(appId) ?? []), scopeName]));
+      mine.push(app);
+      const stop = app.stop;
+      app.stop = async () => {
+        await stop();
+        mine.splice(mine.indexOf(app), 1);
+        if (!mine.some((a) => a.appId === appId)) openApps.get(appId)?.delete(scopeName);
+      };
+      return app;
+    },
+    async close() {
+      await Promise.allSettled([...mine].map((a) => a.stop()));
+    },
+  };
 }
