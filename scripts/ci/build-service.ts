@@ -10,7 +10,7 @@
  *                             with linked source maps so stack traces name the TypeScript file:line
  *   apps/<app>/drizzle/, …    files the bundled modules locate with `new URL('<path>', import.meta.url)`
  *                             (SQL migrations of the app and of packages), at their repository path
- *   pglite.wasm, pglite.data  only with --with-pglite: the embedded database's runtime files
+ *   pglite.wasm, pglite.data, pg_trgm.tar.gz  only with --with-pglite: the embedded database's runtime files
  *
  * A bundle puts every module in one file, so `import.meta.url` would point at the bundle. Modules
  * of this repository get theirs rewritten to their own repository path under <out>, and what they
@@ -85,7 +85,8 @@ export async function buildService({
   for (const asset of assets) cpSync(join(root, asset), join(outDir, asset), { recursive: true });
   if (withPglite) {
     const dist = pgliteDist(root);
-    for (const file of ['pglite.wasm', 'pglite.data']) cpSync(join(dist, file), join(outDir, file));
+    // The extensions packages/db loads (pg_trgm for search) are fetched next to the bundle too.
+    for (const file of ['pglite.wasm', 'pglite.data', 'pg_trgm.tar.gz']) cpSync(join(dist, file), join(outDir, file));
   }
 
   const files = [...new Bun.Glob('**/*').scanSync({ cwd: outDir, dot: true })]

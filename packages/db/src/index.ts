@@ -1,6 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { pg_trgm as pgTrgmFromPackage } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -29,6 +31,17 @@ export interface DbHandle {
    */
   poolStats(): { inUse: number; max: number; pending: number };
   migrate(opts: MigrateOptions): Promise<void>;
+}
+
+/**
+ * pg_trgm for PGlite. Its contrib module finds the extension at `../pg_trgm.tar.gz` from itself,
+ * which in a bundled service image points outside the bundle: the image build copies the file next
+ * to the entry point (scripts/ci/build-service.ts), and that copy wins when present.
+ */
+function pgTrgm(): typeof pgTrgmFromPackage {
+  const besideEntry = join(dirname(process.argv[1] ?? '.'), 'pg_trgm.tar.gz');
+  if (!existsSync(besideEntry)) return pgTrgmFromPackage;
+  return { name: 'pg_trgm', setup: async () => ({ bundlePath: pathToFileURL(besideEntry) }) };
 }
 
 /**
@@ -99,7 +112,7 @@ export async function createDb({
   const owned = !pglite;
   if (!pglite) {
     if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-    pglite = new PGlite(dataDir, { extensions: { pg_trgm } });
+    pglite = new PGlite(dataDir, { extensions: { pg_trgm: pgTrgm() } });
   }
   const client = pglite;
   await client.waitReady;

@@ -25,6 +25,9 @@ abstract class Step implements fc.AsyncCommand<ReferenceModel, World, false> {
   protected abstract act(m: ReferenceModel, w: World): Promise<void>;
   async run(m: ReferenceModel, w: World) {
     w.executed++;
+    if (process.env.MODEL_TRACE) console.error(`[model ${w.run}] ${this.toString()}`);
+    // Where time is real, the model's clock follows it (reminders that came due meanwhile count).
+    if (!w.driver.modelClock) m.advance(Math.max(0, w.driver.now() - m.now));
     const [owed, successors] = [m.deliveries.length, m.tasks.size];
     await this.act(m, w);
     note(w, 'reminders delivered', m.deliveries.length - owed);
@@ -47,28 +50,65 @@ const rules = [
   'FREQ=MONTHLY;BYMONTHDAY=31',
   'FREQ=DAILY;INTERVAL=2;COUNT=4',
 ];
-const offsets = [0, 1, 10, 60, 1440];
-const dueOffsets = [-2 * HOUR, 90_000, 5 * MIN, 20 * MIN, 2 * HOUR, 26 * HOUR, 3 * DAY];
-const steps = [30_000, 2 * MIN, 10 * MIN, HOUR, 5 * HOUR, 25 * HOUR, 3 * DAY];
+
+/** The times a run works with: days on a test clock, or seconds of real time on the real stack. */
+export interface Profile {
+  /** Due dates offered at creation, from now (ms). */
+  dueOffsets: number[];
+  /** Reminder offsets offered (minutes before due). */
+  reminderOffsets: number[];
+  /** How far a patch moves a due date (ms). */
+  dueShifts: number[];
+  /** Clock jumps (ms); none where time is real. */
+  advanceSteps: number[];
+  /** Whether services are restarted between steps. */
+  restarts: boolean;
+  /** Whether list queries filter by due dates and overdue (not where time is real and moving). */
+  timeFilters: boolean;
+}
+
+export const testClockProfile: Profile = {
+  dueOffsets: [-2 * HOUR, 90_000, 5 * MIN, 20 * MIN, 2 * HOUR, 26 * HOUR, 3 * DAY],
+  reminderOffsets: [0, 1, 10, 60, 1440],
+  dueShifts: [-DAY, -HOUR, -10 * MIN, 10 * MIN, HOUR, DAY],
+  advanceSteps: [30_000, 2 * MIN, 10 * MIN, HOUR, 5 * HOUR, 25 * HOUR, 3 * DAY],
+  restarts: true,
+  timeFilters: true,
+};
+
+/**
+ * Real time: due a minute and some seconds ahead, so a one-minute reminder comes due 8–20 s after
+ * it is set — after the command phase of a sequence, which the runner then waits out.
+ */
+export const realTimeProfile: Profile = {
+  dueOffsets: [68_000, 72_000, 76_000, 80_000, 2 * DAY],
+  reminderOffsets: [1],
+  dueShifts: [3_000, 6_000],
+  advanceSteps: [],
+  restarts: false,
+  timeFilters: false,
+};
 
 const title = fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 3 }).map((w) => w.join(' '));
-const fields = fc.record({
-  title,
-  priority: fc.constantFrom(...priorities),
-  tags: fc.subarray(['home', 'work', 'bills']),
-  dueOffset: fc.option(fc.constantFrom(...dueOffsets), { freq: 4 }),
-  reminders: fc.subarray(offsets, { maxLength: 3 }),
-  recurrence: fc.option(fc.constantFrom(...rules), { freq: 2 }),
-});
-type FieldsSpec = typeof fields extends fc.Arbitrary<infer T> ? T : never;
+const fieldsFor = (p: Profile) =>
+  fc.record({
+    title,
+    priority: fc.constantFrom(...priorities),
+    tags: fc.subarray(['home', 'work', 'bills']),
+    dueOffset: fc.option(fc.constantFrom(...p.dueOffsets), { freq: 4 }),
+    reminders: fc.subarray(p.reminderOffsets, { maxLength: Math.min(3, p.reminderOffsets.length) }),
+    recurrence: fc.option(fc.constantFrom(...rules), { freq: 2 }),
+  });
+type FieldsSpec = ReturnType<typeof fieldsFor> extends fc.Arbitrary<infer T> ? T : never;
 
 /** After a step: the system has caught up, and it agrees with the model for every user. */
 async function settleAndCompare(model: ReferenceModel, world: World) {
-  await world.driver.settle();
-  for (const user of model.users) {
-    await compareTasks(model, world.driver, user);
-    await compareInbox(model, world.driver, user);
-  }
+  await world.driver.converge(async () => {
+    for (const user of model.users) {
+      await compareTasks(model, world.driver, user);
+      await compareInbox(model, world.driver, user);
+    }
+  });
 }
 
 const userAt = (m: ReferenceModel, i: number) => m.users[i % m.users.length] as ModelUser;
@@ -141,15 +181,18 @@ type Change =
   | { recurrence: string | null }
   | { priority: Priority }
   | { tags: string[] };
-const change: fc.Arbitrary<Change> = fc.oneof(
-  title.map((title) => ({ title })),
-  fc.constantFrom(-DAY, -HOUR, -10 * MIN, 10 * MIN, HOUR, DAY).map((dueShift) => ({ dueShift })),
-  fc.constant({ dueAt: null }),
-  fc.subarray(offsets, { maxLength: 3 }).map((reminders) => ({ reminders })),
-  fc.option(fc.constantFrom(...rules)).map((recurrence) => ({ recurrence })),
-  fc.constantFrom(...priorities).map((priority) => ({ priority })),
-  fc.subarray(['home', 'work', 'bills']).map((tags) => ({ tags })),
-);
+const changeFor = (p: Profile): fc.Arbitrary<Change> =>
+  fc.oneof(
+    title.map((title) => ({ title })),
+    fc.constantFrom(...p.dueShifts).map((dueShift) => ({ dueShift })),
+    fc.constant({ dueAt: null }),
+    fc
+      .subarray(p.reminderOffsets, { maxLength: Math.min(3, p.reminderOffsets.length) })
+      .map((reminders) => ({ reminders })),
+    fc.option(fc.constantFrom(...rules)).map((recurrence) => ({ recurrence })),
+    fc.constantFrom(...priorities).map((priority) => ({ priority })),
+    fc.subarray(['home', 'work', 'bills']).map((tags) => ({ tags })),
+  );
 
 /** Commands that act on one of a user's tasks, picked by index in the order they were made. */
 abstract class OnTask extends Step {
@@ -397,53 +440,55 @@ class Audit extends Step {
   }
   override check = (m: Readonly<ReferenceModel>) => m.users.length > 0;
   override async act(m: ReferenceModel, w: World) {
-    await w.driver.settle();
-    await compareAudit(w.driver, userAt(m, this.user));
+    await w.driver.converge(() => compareAudit(w.driver, userAt(m, this.user)));
   }
   override toString = () => `audit(u${this.user})`;
 }
 
 /** One or two filters at a time (all of them at once would match nothing, and test little). */
-const listFilters: fc.Arbitrary<Partial<ListQuery>> = fc
-  .array(
-    fc.oneof(
-      fc.constantFrom('open' as const, 'completed' as const).map((status) => ({ status })),
-      fc.subarray(priorities, { minLength: 1, maxLength: 2 }).map((priority) => ({ priority })),
-      fc
-        .tuple(fc.subarray(['home', 'work', 'bills'], { minLength: 1, maxLength: 2 }), fc.boolean())
-        .map(([tag, tagsAll]) => ({ tag, tagsAll })),
+const listFiltersFor = (p: Profile): fc.Arbitrary<Partial<ListQuery>> => {
+  const filters: fc.Arbitrary<Partial<ListQuery>>[] = [
+    fc.constantFrom('open' as const, 'completed' as const).map((status) => ({ status })),
+    fc.subarray(priorities, { minLength: 1, maxLength: 2 }).map((priority) => ({ priority })),
+    fc
+      .tuple(fc.subarray(['home', 'work', 'bills'], { minLength: 1, maxLength: 2 }), fc.boolean())
+      .map(([tag, tagsAll]) => ({ tag, tagsAll })),
+    fc.boolean().map((recurring) => ({ recurring })),
+    fc
+      .constantFrom(...words)
+      .chain((w) => fc.integer({ min: 2, max: w.length }).map((n) => w.slice(0, n)))
+      .map((q) => ({ q })),
+  ];
+  if (p.timeFilters) {
+    filters.push(
       fc.constantFrom(-DAY, -HOUR, 0, HOUR).map((dueAfter) => ({ dueAfter })),
       fc.constantFrom(0, HOUR, DAY, 7 * DAY).map((dueBefore) => ({ dueBefore })),
       fc.boolean().map((overdue) => ({ overdue })),
-      fc.boolean().map((recurring) => ({ recurring })),
-      fc
-        .constantFrom(...words)
-        .chain((w) => fc.integer({ min: 2, max: w.length }).map((n) => w.slice(0, n)))
-        .map((q) => ({ q })),
-    ),
-    { maxLength: 2 },
-  )
-  .map((parts) => Object.assign({}, ...parts));
+    );
+  }
+  return fc.array(fc.oneof(...filters), { maxLength: 2 }).map((parts) => Object.assign({}, ...parts));
+};
 
-const listQuery: fc.Arbitrary<ListQuery> = fc
-  .tuple(
-    listFilters,
-    fc.uniqueArray(
-      fc.record({
-        key: fc.constantFrom(
-          'priority' as const,
-          'due_at' as const,
-          'created_at' as const,
-          'updated_at' as const,
-          'title' as const,
-        ),
-        desc: fc.boolean(),
-      }),
-      { maxLength: 2, selector: (s) => s.key },
-    ),
-    fc.integer({ min: 1, max: 7 }),
-  )
-  .map(([filters, sort, limit]) => ({ ...filters, sort, limit }));
+const sortKeys = ['priority', 'due_at', 'created_at', 'updated_at', 'title'] as const;
+const listQueryFor = (p: Profile): fc.Arbitrary<ListQuery> =>
+  fc
+    .tuple(
+      listFiltersFor(p),
+      fc.uniqueArray(
+        fc.record({
+          // Where time is real, created_at/updated_at are the server's to the millisecond: not sorted on.
+          key: fc.constantFrom(...sortKeys.filter((k) => p.timeFilters || !k.endsWith('_at') || k === 'due_at')),
+          desc: fc.boolean(),
+        }),
+        { maxLength: 2, selector: (s) => s.key },
+      ),
+      fc.integer({ min: 1, max: 7 }),
+    )
+    .map(([filters, sort, limit]) => ({
+      ...filters,
+      sort: p.timeFilters || sort.length ? sort : [{ key: 'title' as const, desc: false }],
+      limit,
+    }));
 
 const user = fc.nat(5);
 /** Mostly the task touched last (0), often one of the last few, sometimes any. */
@@ -454,36 +499,43 @@ const task = fc.oneof(
 );
 
 const weighted = (...entries: [number, fc.Arbitrary<Step>][]) =>
-  entries.flatMap(([weight, arbitrary]) => Array.from({ length: weight }, () => arbitrary));
+  entries.flatMap(([weight, arbitrary]) => (weight > 0 ? Array.from({ length: weight }, () => arbitrary) : []));
 
 /** Every command of the check, weighted roughly by how often people do it to a task list. */
-export const allCommands = weighted(
-  [1, fc.constantFrom(...zones).map((z) => new Register(z))],
-  [4, fc.tuple(user, fields).map(([u, f]) => new Create(u, f))],
-  [3, fc.tuple(user, task, change).map(([u, t, c]) => new Patch(u, t, c))],
-  [3, fc.tuple(user, task).map(([u, t]) => new Complete(u, t))],
-  [2, fc.tuple(user, task).map(([u, t]) => new Reopen(u, t))],
-  [2, fc.tuple(user, task).map(([u, t]) => new Undo(u, t))],
-  [2, fc.tuple(user, task, change).map(([u, t, c]) => new EditBack(u, t, c))],
-  [
-    2,
-    fc
-      .tuple(
-        user,
-        task,
-        fc.array(fc.constantFrom('complete' as const, 'reopen' as const), { minLength: 2, maxLength: 5 }),
-      )
-      .map(([u, t, c]) => new Burst(u, t, c)),
-  ],
-  [
-    1,
-    fc
-      .tuple(user, task, fc.constantFrom('occurrence' as const, 'series' as const))
-      .map(([u, t, s]) => new Delete(u, t, s)),
-  ],
-  [4, fc.constantFrom(...steps).map((ms) => new Advance(ms))],
-  [1, fc.constantFrom(...reactingServices).map((a) => new Restart(a))],
-  [2, fc.tuple(user, listQuery).map(([u, q]) => new List(u, q))],
-  [1, fc.tuple(user, user, task).map(([u, o, t]) => new Peek(u, o, t))],
-  [1, fc.nat(5).map((u) => new Audit(u))],
-);
+export function commandsFor(p: Profile) {
+  const fields = fieldsFor(p);
+  const change = changeFor(p);
+  return weighted(
+    [1, fc.constantFrom(...zones).map((z) => new Register(z))],
+    [4, fc.tuple(user, fields).map(([u, f]) => new Create(u, f))],
+    [3, fc.tuple(user, task, change).map(([u, t, c]) => new Patch(u, t, c))],
+    [3, fc.tuple(user, task).map(([u, t]) => new Complete(u, t))],
+    [2, fc.tuple(user, task).map(([u, t]) => new Reopen(u, t))],
+    [2, fc.tuple(user, task).map(([u, t]) => new Undo(u, t))],
+    [2, fc.tuple(user, task, change).map(([u, t, c]) => new EditBack(u, t, c))],
+    [
+      2,
+      fc
+        .tuple(
+          user,
+          task,
+          fc.array(fc.constantFrom('complete' as const, 'reopen' as const), { minLength: 2, maxLength: 5 }),
+        )
+        .map(([u, t, c]) => new Burst(u, t, c)),
+    ],
+    [
+      1,
+      fc
+        .tuple(user, task, fc.constantFrom('occurrence' as const, 'series' as const))
+        .map(([u, t, s]) => new Delete(u, t, s)),
+    ],
+    [
+      p.advanceSteps.length ? 4 : 0,
+      fc.constantFrom(...(p.advanceSteps.length ? p.advanceSteps : [0])).map((ms) => new Advance(ms)),
+    ],
+    [p.restarts ? 1 : 0, fc.constantFrom(...reactingServices).map((a) => new Restart(a))],
+    [2, fc.tuple(user, listQueryFor(p)).map(([u, q]) => new List(u, q))],
+    [1, fc.tuple(user, user, task).map(([u, o, t]) => new Peek(u, o, t))],
+    [1, fc.nat(5).map((u) => new Audit(u))],
+  );
+}

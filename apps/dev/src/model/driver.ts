@@ -20,6 +20,14 @@ export interface Driver {
   call(method: string, path: string, opts?: { token?: string; body?: unknown }): Promise<Answer>;
   /** Resolves once every asynchronous effect of the steps so far has happened. */
   settle(): Promise<void>;
+  /**
+   * Runs a comparison once the system has caught up: at once after settle() where the system can
+   * say it has (embedded), else again and again until it agrees or a deadline passes (real stack:
+   * the last disagreement is the failure).
+   */
+  converge<T>(compare: () => Promise<T>): Promise<T>;
+  /** Whether created_at/updated_at come from the clock the model drives (a test clock). */
+  modelClock: boolean;
   /** Moves the system's time forward (the model moves its own). */
   advance(ms: number): Promise<void>;
   now(): number;
@@ -61,6 +69,11 @@ export async function embeddedDriver(opts: { db?: DbKind; start?: Date; logLevel
     kind: `embedded (${db.kind})`,
     call: (method, path, o = {}) => client.call(method, path, o),
     settle: () => system.settle({ timeoutMs: 60_000 }),
+    async converge(compare) {
+      await system.settle({ timeoutMs: 60_000 });
+      return compare();
+    },
+    modelClock: true,
     async advance(ms) {
       clock.advance(ms);
     },

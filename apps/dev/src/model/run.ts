@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { compareAudit } from './check.ts';
-import { allCommands, note, Register, type World } from './commands.ts';
+import { compareAudit, compareInbox, compareTasks } from './check.ts';
+import { commandsFor, note, type Profile, Register, testClockProfile, type World } from './commands.ts';
 import type { Driver } from './driver.ts';
 import { ReferenceModel } from './reference.ts';
 
@@ -10,8 +10,43 @@ export interface ModelCheckOptions {
   numRuns: number;
   /** Longest sequence. */
   maxCommands: number;
-  /** Give up shrinking a failure after this long (the counterexample so far is still printed). */
+  /** Shortest sequence (default 0; a floor keeps a short run from being mostly empty sequences). */
+  minCommands?: number;
+  /** Give up shrinking a failure after this long (the counterexample so far is still printed); 0: do not shrink. */
   shrinkBudgetMs?: number;
+  /** Days on a test clock (default) or seconds of real time. */
+  profile?: Profile;
+}
+
+/**
+ * The end of every sequence: time runs past every reminder still owed (a jump of the test clock,
+ * or waiting in real time), then inbox and tasks must agree once more.
+ */
+async function waitOutReminders(model: ReferenceModel, world: World) {
+  const { driver } = world;
+  const before = model.deliveries.length;
+  // In real time only the reminders of the next minutes are waited for (a task due in two days
+  // keeps its reminder for later); the test clock jumps past all of them.
+  const horizon = driver.modelClock ? Number.POSITIVE_INFINITY : model.now + 2 * 60_000;
+  const last = Math.max(
+    0,
+    ...[...model.tasks.values()].flatMap((t) =>
+      [...t.live.values()].map((l) => l.remindAt).filter((at) => at <= horizon),
+    ),
+  );
+  if (last > model.now) {
+    const ms = last - model.now + (driver.modelClock ? 60_000 : 2_000);
+    await driver.advance(ms);
+    if (driver.modelClock) model.advance(ms);
+  }
+  if (!driver.modelClock) model.advance(Math.max(0, driver.now() - model.now));
+  await driver.converge(async () => {
+    for (const user of model.users) {
+      await compareTasks(model, driver, user);
+      await compareInbox(model, driver, user);
+    }
+  });
+  note(world, 'reminders delivered', model.deliveries.length - before);
 }
 
 export interface ModelCheckReport {
@@ -30,7 +65,15 @@ export interface ModelCheckReport {
  */
 export async function runModelCheck(
   driver: Driver,
-  { seed, numRuns, maxCommands, shrinkBudgetMs = 120_000, path }: ModelCheckOptions & { path?: string },
+  {
+    seed,
+    numRuns,
+    maxCommands,
+    minCommands = 0,
+    shrinkBudgetMs = 120_000,
+    path,
+    profile = testClockProfile,
+  }: ModelCheckOptions & { path?: string },
 ): Promise<ModelCheckReport> {
   const world: World = { driver, run: '', executed: 0, seen: {} };
   let sequences = 0;
@@ -38,24 +81,27 @@ export async function runModelCheck(
   let failedAt = 0;
   await fc.assert(
     // A plain array (not fc.commands): long sequences are the point; shrinking drops commands.
-    fc.asyncProperty(fc.array(fc.oneof(...allCommands), { maxLength: maxCommands, size: 'max' }), async (commands) => {
-      if (failedAt && performance.now() - failedAt > shrinkBudgetMs) return; // stop shrinking
-      sequences++;
-      world.run = `s${sequences}-${crypto.randomUUID().slice(0, 8)}`;
-      await driver.settle();
-      const model = new ReferenceModel(driver.now());
-      try {
-        for (const zone of ['Europe/Berlin', 'America/New_York']) await new Register(zone).run(model, world);
-        await fc.asyncModelRun(() => ({ model, real: world }), commands);
-        note(world, 'next occurrences created', model.adopted);
+    fc.asyncProperty(
+      fc.array(fc.oneof(...commandsFor(profile)), { minLength: minCommands, maxLength: maxCommands, size: 'max' }),
+      async (commands) => {
+        if (failedAt && performance.now() - failedAt > shrinkBudgetMs) return; // stop shrinking
+        sequences++;
+        world.run = `s${sequences}-${crypto.randomUUID().slice(0, 8)}`;
         await driver.settle();
-        for (const user of model.users) await compareAudit(driver, user);
-      } catch (err) {
-        failedAt ||= performance.now();
-        throw err;
-      }
-    }),
-    { seed, numRuns, path, endOnFailure: false },
+        const model = new ReferenceModel(driver.now());
+        try {
+          for (const zone of ['Europe/Berlin', 'America/New_York']) await new Register(zone).run(model, world);
+          await fc.asyncModelRun(() => ({ model, real: world }), commands);
+          await waitOutReminders(model, world);
+          note(world, 'next occurrences created', model.adopted);
+          for (const user of model.users) await driver.converge(() => compareAudit(driver, user));
+        } catch (err) {
+          failedAt ||= performance.now();
+          throw err;
+        }
+      },
+    ),
+    { seed, numRuns, path, endOnFailure: shrinkBudgetMs === 0 },
   );
   return {
     seed,
