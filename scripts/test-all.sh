@@ -37,6 +37,16 @@ if [ "${TASKTIDE_SKIP_STACK:-0}" != 1 ]; then
   export TASKTIDE_KAFKA_LIB TASKTIDE_DAPR_BIN TASKTIDE_STACK=1
 fi
 
+if [ "${TASKTIDE_SKIP_KUBE:-0}" != 1 ]; then
+  step "Kubernetes control plane: etcd, kube-apiserver/-controller-manager/-scheduler, kwok (cached after the first run)"
+  # One Go build at a time: there are two cores.
+  TASKTIDE_ETCD_BIN=$(scripts/platform/kube/install-etcd.sh)
+  TASKTIDE_KUBE_BIN=$(scripts/platform/kube/install-kube.sh)
+  TASKTIDE_KWOK_BIN=$(scripts/platform/kube/install-kwok.sh)
+  TASKTIDE_KUBECTL_BIN=$(scripts/platform/install-helm.sh)
+  export TASKTIDE_ETCD_BIN TASKTIDE_KUBE_BIN TASKTIDE_KWOK_BIN TASKTIDE_KUBECTL_BIN TASKTIDE_KUBE=1
+fi
+
 step "Chromium for the web app's browser tests (Debian's; cached by apt)"
 TASKTIDE_CHROMIUM=$(scripts/platform/install-chromium.sh)
 export TASKTIDE_CHROMIUM
