@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, runScript, spawnLogged, startDaprd, startLocalStack, waitFor } from '@tasktide/dapr/local';
+import { freePort, runScript, spawnLogged, startDaprd, startLocalStack, waitFor } from '@tasktide/local-stack';
 import postgres from 'postgres';
 
 const root = join(import.meta.dir, '..');

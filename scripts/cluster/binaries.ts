@@ -1,4 +1,4 @@
-import { runScript } from '@tasktide/dapr/local';
+import { runScript } from '@tasktide/local-stack';
 
 /** Where the control plane's binaries live: one directory per tool, as its install script prints it. */
 export interface KubeBinaries {

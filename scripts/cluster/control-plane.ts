@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, spawnLogged, stopProcess } from '@tasktide/dapr/local';
+import { freePort, spawnLogged, stopProcess } from '@tasktide/local-stack';
 import type { Subprocess } from 'bun';
 import { kubeBinaries } from './binaries.ts';
 import { type ClientName, makePki, type Pki } from './pki.ts';

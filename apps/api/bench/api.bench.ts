@@ -8,8 +8,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closedLoop, openLoop, printTable, summarize } from '@tasktide/dapr/bench-stats';
-import { freePort, runScript, spawnLogged, waitFor } from '@tasktide/dapr/local';
+import {
+  closedLoop,
+  freePort,
+  openLoop,
+  printTable,
+  runScript,
+  spawnLogged,
+  summarize,
+  waitFor,
+} from '@tasktide/local-stack';
 import postgres from 'postgres';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);

@@ -4,11 +4,11 @@
  * Commits task creations at a fixed rate through the api's own service code and reports the
  * sustained consume rate and commit→consume latency (event timestamp → handler). Prints; asserts nothing.
  */
-import { createOutboxRelay } from '@tasktide/dapr';
-import { openLoop, printTable, summarize } from '@tasktide/dapr/bench-stats';
-import { startLocalStack } from '@tasktide/dapr/local';
+
 import { createDb, sql } from '@tasktide/db';
 import { defineSubscription, success, topics } from '@tasktide/events';
+import { openLoop, printTable, startLocalStack, summarize } from '@tasktide/local-stack';
+import { createOutboxRelay } from '@tasktide/outbox';
 import { Elysia } from 'elysia';
 import { apiMigrations } from '../src/db/migrations.ts';
 import { outbox, relayLease, users } from '../src/db/schema.ts';

@@ -1,6 +1,6 @@
 import { openapi } from '@elysiajs/openapi';
-import { registerDbPoolMetrics } from '@tasktide/dapr';
 import type { DbHandle } from '@tasktide/db';
+import { registerDbPoolMetrics } from '@tasktide/db';
 import {
   type Clock,
   createAuthenticator,

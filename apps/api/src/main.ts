@@ -1,5 +1,7 @@
 /** The api as its own process (containers, dev:dapr). `bun dev` mounts it in the all-in-one server instead. */
-import { bootstrapService, createOutboxRelay } from '@tasktide/dapr';
+
+import { createOutboxRelay } from '@tasktide/outbox';
+import { bootstrapService } from '@tasktide/platform';
 import { createApiApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
 import { apiMigrations } from './db/migrations.ts';

@@ -1,5 +1,5 @@
 /** The audit service as its own process (containers, dev:dapr). `bun dev` mounts its module instead. */
-import { bootstrapService, mountModule, serveModule } from '@tasktide/dapr';
+import { bootstrapService, mountModule, serveModule } from '@tasktide/platform';
 import { loadConfigOrExit } from '@tasktide/service-kit';
 import { auditSecretsSchema, loadAuditConfig } from './config.ts';
 import { auditMigrations } from './db/migrations.ts';

@@ -1,7 +1,8 @@
-import { type Platform, remoteAuthenticator, type ServiceModule } from '@tasktide/dapr';
 import { type Db, pgErrorCode } from '@tasktide/db';
 import { allTopics, deadLetterTopic, defineRawSubscription, defineSubscription, drop, success } from '@tasktide/events';
+import type { Platform, ServiceModule } from '@tasktide/platform';
 import type { Logger } from '@tasktide/service-kit';
+import { remoteAuthenticator } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import type { Registry } from 'prom-client';
 import { appendEvent, LOG_CONSUMER } from './chain/append.ts';

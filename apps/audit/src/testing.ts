@@ -1,7 +1,7 @@
-import { createEmbeddedRuntime, mountModule } from '@tasktide/dapr';
 import type { DbHandle } from '@tasktide/db';
 import { createTestDb, type DbKind } from '@tasktide/db/testing';
 import { type AnyEvent, createEvent, type EventType, type PayloadOf } from '@tasktide/events';
+import { createEmbeddedRuntime, mountModule } from '@tasktide/platform';
 import { createLogger, createMetrics, createService, jwtKey, signAccessToken } from '@tasktide/service-kit';
 import { auditMigrations } from './db/migrations.ts';
 import { createAuditModule } from './module.ts';

@@ -9,8 +9,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiClient } from '@tasktide/api/testing';
-import { daprBinDir, freePort, probeDaprdMetrics } from '@tasktide/dapr/local';
-import { stackEnabled } from '@tasktide/dapr/testing';
+import { daprBinDir, freePort, probeDaprdMetrics, stackEnabled } from '@tasktide/local-stack';
 import {
   dashboardQueries,
   exposedNames,

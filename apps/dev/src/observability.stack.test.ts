@@ -8,10 +8,10 @@ import { createApiApp } from '@tasktide/api/app';
 import { apiMigrations } from '@tasktide/api/migrations';
 import { outbox, relayLease } from '@tasktide/api/schema';
 import { apiClient, testApiConfig } from '@tasktide/api/testing';
-import { createOutboxRelay, mountModule, type OutboxRelay } from '@tasktide/dapr';
-import { type LocalStack, sharedStack } from '@tasktide/dapr/local';
-import { stackEnabled } from '@tasktide/dapr/testing';
 import { createDb, type DbHandle } from '@tasktide/db';
+import { type LocalStack, sharedStack, stackEnabled } from '@tasktide/local-stack';
+import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
+import { mountModule } from '@tasktide/platform';
 import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
 import { createLogger, createMetrics } from '@tasktide/service-kit';
 

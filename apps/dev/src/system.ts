@@ -5,19 +5,18 @@ import { apiMigrations } from '@tasktide/api/migrations';
 import { outbox, relayLease } from '@tasktide/api/schema';
 import { resolveJwtSecret, resolveSecret } from '@tasktide/api/secrets';
 import { auditMigrations, createAuditModule } from '@tasktide/audit/module';
-import {
-  createBusMetrics,
-  createEmbeddedRuntime,
-  createOutboxRelay,
-  type EmbeddedBusOptions,
-  mountModule,
-  type Platform,
-  remoteAuthenticator,
-  type ServiceModule,
-} from '@tasktide/dapr';
 import { createDb, type DbHandle } from '@tasktide/db';
 import { notifierMigrations } from '@tasktide/notifier/migrations';
 import { createNotifierModule } from '@tasktide/notifier/module';
+import { createOutboxRelay } from '@tasktide/outbox';
+import {
+  createBusMetrics,
+  createEmbeddedRuntime,
+  type EmbeddedBusOptions,
+  mountModule,
+  type Platform,
+  type ServiceModule,
+} from '@tasktide/platform';
 import { createRealtimeModule, realtimeMigrations } from '@tasktide/realtime/module';
 import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
 import {
@@ -27,6 +26,7 @@ import {
   createService,
   type Logger,
   type Metrics,
+  remoteAuthenticator,
   startTracing,
   systemClock,
 } from '@tasktide/service-kit';

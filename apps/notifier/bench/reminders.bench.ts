@@ -4,10 +4,10 @@
  * lateness p50/p99/max and how many fired early (must be 0). `--embedded` runs the same load on the
  * embedded scheduler instead. Prints; asserts nothing.
  */
-import { createEmbeddedRuntime, type Platform } from '@tasktide/dapr';
-import { printTable, summarize } from '@tasktide/dapr/bench-stats';
-import { startLocalStack } from '@tasktide/dapr/local';
+
 import { createDb } from '@tasktide/db';
+import { printTable, startLocalStack, summarize } from '@tasktide/local-stack';
+import { createEmbeddedRuntime, type Platform } from '@tasktide/platform';
 import { Elysia } from 'elysia';
 
 const count = Number(process.env.BENCH_REMINDERS ?? 1000);

@@ -1,5 +1,5 @@
 /** The notifier as its own process (containers, dev:dapr). */
-import { bootstrapService, mountModule, serveModule } from '@tasktide/dapr';
+import { bootstrapService, mountModule, serveModule } from '@tasktide/platform';
 import { loadConfigOrExit, ConfigType as T } from '@tasktide/service-kit';
 import { notifierMigrations } from './db/migrations.ts';
 import { createNotifierModule, NOTIFIER_APP_ID } from './module.ts';

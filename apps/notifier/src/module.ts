@@ -1,13 +1,8 @@
-import {
-  createOutboxRelay,
-  onceInTransaction,
-  type Platform,
-  remoteAuthenticator,
-  type ServiceModule,
-} from '@tasktide/dapr';
 import type { DbHandle } from '@tasktide/db';
 import { defineSubscription, success, topics } from '@tasktide/events';
-import { type Clock, type Logger, systemClock } from '@tasktide/service-kit';
+import { createOutboxRelay, onceInTransaction } from '@tasktide/outbox';
+import type { Platform, ServiceModule } from '@tasktide/platform';
+import { type Clock, type Logger, remoteAuthenticator, systemClock } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import type { Registry } from 'prom-client';
 import { outbox, processedEvents, relayLease } from './db/schema.ts';

@@ -1,6 +1,7 @@
 /** The realtime service as its own process (containers, dev:dapr). `bun dev` mounts its module instead. */
 import { resolveJwtSecret } from '@tasktide/api/secrets';
-import { bootstrapService, mountModule, remoteAuthenticator, serveModule } from '@tasktide/dapr';
+import { bootstrapService, mountModule, serveModule } from '@tasktide/platform';
+import { remoteAuthenticator } from '@tasktide/service-kit';
 import { loadRealtimeConfig } from './config.ts';
 import { createRealtimeModule, REALTIME_APP_ID, realtimeMigrations } from './module.ts';
 

@@ -1,6 +1,6 @@
-import type { ServiceModule } from '@tasktide/dapr';
 import type { Db } from '@tasktide/db';
 import { defineSubscription, retry, success, topics } from '@tasktide/events';
+import type { ServiceModule } from '@tasktide/platform';
 import type { Authenticate, Logger } from '@tasktide/service-kit';
 import type { Registry } from 'prom-client';
 import { type BufferedEvent, createReplayBuffer, type ReplayBuffer } from './buffer/service.ts';

@@ -3,11 +3,11 @@ import { createApiApp } from '@tasktide/api/app';
 import { apiMigrations } from '@tasktide/api/migrations';
 import { outbox, relayLease } from '@tasktide/api/schema';
 import { apiClient, TEST_JWT_SECRET, testApiConfig } from '@tasktide/api/testing';
-import { createOutboxRelay, mountModule, type OutboxRelay, remoteAuthenticator } from '@tasktide/dapr';
-import { type LocalStack, sharedStack } from '@tasktide/dapr/local';
-import { stackEnabled } from '@tasktide/dapr/testing';
 import { createDb, type DbHandle } from '@tasktide/db';
-import { createLogger, createMetrics, createService } from '@tasktide/service-kit';
+import { type LocalStack, sharedStack, stackEnabled } from '@tasktide/local-stack';
+import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
+import { mountModule } from '@tasktide/platform';
+import { createLogger, createMetrics, createService, remoteAuthenticator } from '@tasktide/service-kit';
 import { createRealtimeModule, REALTIME_APP_ID, realtimeMigrations } from './module.ts';
 import { connectRealtime, type RealtimeClient } from './testing.ts';
 

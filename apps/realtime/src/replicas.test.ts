@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { createEmbeddedRuntime, type EmbeddedRuntime, mountModule, remoteAuthenticator } from '@tasktide/dapr';
 import type { DbHandle } from '@tasktide/db';
 import { createTestDb, dbKinds } from '@tasktide/db/testing';
 import { createEvent, topics } from '@tasktide/events';
-import { createLogger, createMetrics, createService, jwtKey, signAccessToken } from '@tasktide/service-kit';
+import { createEmbeddedRuntime, type EmbeddedRuntime, mountModule } from '@tasktide/platform';
+import {
+  createLogger,
+  createMetrics,
+  createService,
+  jwtKey,
+  remoteAuthenticator,
+  signAccessToken,
+} from '@tasktide/service-kit';
 import { createRealtimeModule, type RealtimeModule, realtimeMigrations } from './module.ts';
 import { connectRealtime, type RealtimeClient, stopListening } from './testing.ts';
 

@@ -1,5 +1,5 @@
 /** The recurrence service as its own process (containers, dev:dapr). */
-import { bootstrapService, mountModule, serveModule } from '@tasktide/dapr';
+import { bootstrapService, mountModule, serveModule } from '@tasktide/platform';
 import { loadConfigOrExit, ConfigType as T } from '@tasktide/service-kit';
 import { createRecurrenceModule, RECURRENCE_APP_ID } from './module.ts';
 

@@ -1,5 +1,5 @@
-import type { Invoker, ServiceModule } from '@tasktide/dapr';
 import { defineSubscription, drop, retry, success, topics } from '@tasktide/events';
+import type { Invoker, ServiceModule } from '@tasktide/platform';
 import type { Logger } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import { Counter, type Registry } from 'prom-client';

@@ -181,3 +181,4 @@ export function pgErrorCode(err: unknown): string | undefined {
 
 export const UNIQUE_VIOLATION = '23505';
 export { sql };
+export { registerDbPoolMetrics } from './pool-metrics.ts';

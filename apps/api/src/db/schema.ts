@@ -1,4 +1,4 @@
-import { outboxTables } from '@tasktide/dapr/outbox-tables';
+import { outboxTables } from '@tasktide/outbox/tables';
 import { sql } from 'drizzle-orm';
 import {
   customType,
@@ -126,7 +126,7 @@ export const idempotencyKeys = apiSchema.table(
   (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );
 
-/** Transactional outbox + relay lease (shared shape, see @tasktide/dapr outboxTables). */
+/** Transactional outbox + relay lease (shared shape, see @tasktide/outbox outboxTables). */
 export const { outbox, relayLease } = outboxTables(apiSchema);
 
 export type UserRow = typeof users.$inferSelect;

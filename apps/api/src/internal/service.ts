@@ -1,6 +1,6 @@
-import { writeEvents } from '@tasktide/dapr';
 import type { Db } from '@tasktide/db';
 import { createEvent, type EventContext } from '@tasktide/events';
+import { writeEvents } from '@tasktide/outbox';
 import { AppError } from '@tasktide/service-kit';
 import { and, eq } from 'drizzle-orm';
 import { outbox, seriesCancellations, type TaskRow, tasks } from '../db/schema.ts';

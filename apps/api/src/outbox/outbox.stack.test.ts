@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { createOutboxRelay, type OutboxRelay } from '@tasktide/dapr';
-import { type KafkaRecord, type LocalStack, readTopic, sharedStack } from '@tasktide/dapr/local';
-import { stackEnabled } from '@tasktide/dapr/testing';
 import { createDb, type DbHandle } from '@tasktide/db';
 import { parseEvent } from '@tasktide/events';
+import { type KafkaRecord, type LocalStack, readTopic, sharedStack, stackEnabled } from '@tasktide/local-stack';
+import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
 import { createLogger, createMetrics } from '@tasktide/service-kit';
 import { isNull, sql } from 'drizzle-orm';
 import { createApiApp } from '../app.ts';

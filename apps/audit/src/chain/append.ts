@@ -1,6 +1,6 @@
-import { onceInTransaction } from '@tasktide/dapr';
 import { type Db, pgErrorCode, type Tx, UNIQUE_VIOLATION } from '@tasktide/db';
 import type { AnyEvent } from '@tasktide/events';
+import { onceInTransaction } from '@tasktide/outbox';
 import { eq, sql } from 'drizzle-orm';
 import { chainHeads, events, processedEvents } from '../db/schema.ts';
 import { type ChainedFields, GENESIS_HASH, rowHash } from './hash.ts';

@@ -1,4 +1,4 @@
-import { processedEventsTable } from '@tasktide/dapr';
+import { processedEventsTable } from '@tasktide/outbox';
 import { sql } from 'drizzle-orm';
 import {
   bigint,

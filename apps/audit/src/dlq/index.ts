@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { PubSub } from '@tasktide/dapr';
 import type { Db } from '@tasktide/db';
+import type { PubSub } from '@tasktide/platform';
 import { AppError, type Logger } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import {

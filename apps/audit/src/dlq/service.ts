@@ -1,5 +1,5 @@
-import type { OutgoingMessage, PubSub } from '@tasktide/dapr';
 import type { Db } from '@tasktide/db';
+import type { OutgoingMessage, PubSub } from '@tasktide/platform';
 import { AppError } from '@tasktide/service-kit';
 import { and, asc, eq, gt, isNotNull, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import { type DeadLetterRow, deadLetters } from '../db/schema.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { stackEnabled } from '@tasktide/dapr/testing';
+import { stackEnabled } from '@tasktide/local-stack';
 import { realTimeProfile } from './commands.ts';
 import { stackDriver } from './driver-stack.ts';
 import { runModelCheck } from './run.ts';

@@ -1,5 +1,4 @@
-import { processedEventsTable } from '@tasktide/dapr/idempotent';
-import { outboxTables } from '@tasktide/dapr/outbox-tables';
+import { outboxTables, processedEventsTable } from '@tasktide/outbox/tables';
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 

@@ -1,6 +1,6 @@
-import { writeEvents } from '@tasktide/dapr';
 import type { Db, Tx } from '@tasktide/db';
 import { createEvent, type EventOf } from '@tasktide/events';
+import { writeEvents } from '@tasktide/outbox';
 import { AppError } from '@tasktide/service-kit';
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { notifications, outbox, webhookDeliveries, webhooks } from '../db/schema.ts';

@@ -1,6 +1,7 @@
-import { type Invoker, type Jobs, writeEvents } from '@tasktide/dapr';
 import type { Db } from '@tasktide/db';
 import { createEvent, type TaskSnapshot } from '@tasktide/events';
+import { writeEvents } from '@tasktide/outbox';
+import type { Invoker, Jobs } from '@tasktide/platform';
 import { and, eq } from 'drizzle-orm';
 import { outbox, reminders } from '../db/schema.ts';
 import type { ReminderMetrics } from './metrics.ts';

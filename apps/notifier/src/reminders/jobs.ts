@@ -1,5 +1,5 @@
-import type { Jobs } from '@tasktide/dapr';
 import type { Db } from '@tasktide/db';
+import type { Jobs } from '@tasktide/platform';
 import { and, eq } from 'drizzle-orm';
 import { type ReminderRow, reminders } from '../db/schema.ts';
 import type { ReminderMetrics } from './metrics.ts';

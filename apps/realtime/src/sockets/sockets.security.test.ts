@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { remoteAuthenticator } from '@tasktide/dapr';
-import { createLogger, createMetrics, createService, jwtKey, signAccessToken } from '@tasktide/service-kit';
+import {
+  createLogger,
+  createMetrics,
+  createService,
+  jwtKey,
+  remoteAuthenticator,
+  signAccessToken,
+} from '@tasktide/service-kit';
 import { Registry } from 'prom-client';
 import { createRealtimeMetrics } from '../metrics.ts';
 import { connectRealtime, stopListening } from '../testing.ts';

@@ -1,7 +1,7 @@
+import { platformConformance } from '@tasktide/platform/testing';
 import { Elysia } from 'elysia';
-import { sharedStack } from '../local/stack.ts';
-import { platformConformance } from '../testing/conformance.ts';
-import { stackEnabled } from '../testing/stack.ts';
+import { stackEnabled } from './enabled.ts';
+import { sharedStack } from './stack.ts';
 
 // The same contract as the embedded adapter, against real daprd + scheduler + Kafka + Postgres.
 platformConformance(

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createDb, type DbHandle, type MigrateOptions } from '@tasktide/db';
+import { createDb, type DbHandle, type MigrateOptions, registerDbPoolMetrics } from '@tasktide/db';
 import {
   createLogger,
   createMetrics,
@@ -12,7 +12,7 @@ import {
 } from '@tasktide/service-kit';
 import { createDaprPlatform } from './dapr/platform.ts';
 import { createEmbeddedRuntime, type EmbeddedRuntime } from './embedded/runtime.ts';
-import { createBusMetrics, registerDbPoolMetrics } from './metrics.ts';
+import { createBusMetrics } from './metrics.ts';
 import type { Platform } from './ports.ts';
 
 /** How a service reaches its building blocks, parsed once from env. */

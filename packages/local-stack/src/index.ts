@@ -1,4 +1,6 @@
+export * from './bench-stats.ts';
 export * from './daprd.ts';
+export * from './enabled.ts';
 export * from './kafka.ts';
 export * from './metrics-probe.ts';
 export * from './process.ts';

@@ -5,6 +5,7 @@ import {
   integer,
   jsonb,
   type PgSchema,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -48,3 +49,17 @@ export function outboxTables(schema: PgSchema) {
 }
 
 export type OutboxTables = ReturnType<typeof outboxTables>;
+
+/** The `(consumer, event_id)` ledger a consuming app keeps in its own schema. */
+export function processedEventsTable(schema: PgSchema) {
+  return schema.table(
+    'processed_events',
+    {
+      consumer: text('consumer').notNull(),
+      eventId: uuid('event_id').notNull(),
+      processedAt: timestamp('processed_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    },
+    (t) => [primaryKey({ columns: [t.consumer, t.eventId] })],
+  );
+}
+export type ProcessedEventsTable = ReturnType<typeof processedEventsTable>;

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Subprocess } from 'bun';
 
 /** Repository root (scripts live there). */
-export const repoRoot = join(import.meta.dir, '../../../..');
+export const repoRoot = join(import.meta.dir, '../../..');
 
 /** A free TCP port on 127.0.0.1 (bind to port 0 and read what the kernel picked). */
 export function freePort(): Promise<number> {

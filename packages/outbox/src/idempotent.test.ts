@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { DbHandle } from '@tasktide/db';
 import { createTestDb, dbKinds } from '@tasktide/db/testing';
+import { createEmbeddedRuntime, type EmbeddedRuntime } from '@tasktide/platform';
 import { eq, sql } from 'drizzle-orm';
-import { createEmbeddedRuntime, type EmbeddedRuntime } from './embedded/runtime.ts';
+import { effects, fixtureDdl, processed } from './fixtures/ledger.ts';
 import { claimOnce, onceInTransaction } from './idempotent.ts';
-import { effects, fixtureDdl, processed } from './testing/fixtures/ledger.ts';
 
 describe.each(dbKinds())('idempotent consumer helpers on %s', (kind) => {
   let db: DbHandle;

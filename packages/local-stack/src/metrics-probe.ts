@@ -87,6 +87,9 @@ export async function probeDaprdMetrics(opts: { dir?: string } = {}): Promise<{ 
         return Response.json([{ pubsubname: 'pubsub', topic: 'probe', route: '/events/probe' }]);
       if (path === '/events/probe') {
         deliveries++;
+        // daprd records ingress latency only when the delivery took at least a millisecond
+        // (pkg/diagnostics: `if elapsed > 0`); an instant answer made that series come and go.
+        await Bun.sleep(5);
         const body = (await req.json()) as { data?: { kind?: string } };
         if (body.data?.kind === 'retry') return Response.json({ status: 'RETRY' });
         if (body.data?.kind === 'drop') return Response.json({ status: 'DROP' });
@@ -165,7 +168,6 @@ export async function probeDaprdMetrics(opts: { dir?: string } = {}): Promise<{ 
       'dapr_component_job_success_count',
       'dapr_component_job_failure_count',
       'dapr_component_pubsub_ingress_count',
-      // Recorded apart from the count (seen missing on a busy machine when only the count was awaited).
       'dapr_component_pubsub_ingress_latencies_bucket',
       'dapr_component_input_binding_count',
     ];

@@ -1,22 +1,7 @@
 import type { Db, Tx } from '@tasktide/db';
 
-import { type PgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { markDuplicate } from './delivery.ts';
-import type { StateStore } from './ports.ts';
-
-/** The `(consumer, event_id)` ledger a consuming app keeps in its own schema. */
-export function processedEventsTable(schema: PgSchema) {
-  return schema.table(
-    'processed_events',
-    {
-      consumer: text('consumer').notNull(),
-      eventId: uuid('event_id').notNull(),
-      processedAt: timestamp('processed_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
-    },
-    (t) => [primaryKey({ columns: [t.consumer, t.eventId] })],
-  );
-}
-export type ProcessedEventsTable = ReturnType<typeof processedEventsTable>;
+import { markDuplicate, type StateStore } from '@tasktide/platform';
+import type { ProcessedEventsTable } from './tables.ts';
 
 /**
  * Runs `effect` at most once per (consumer, event id): the ledger row and the effect commit in one

@@ -3,14 +3,19 @@ import { Writable } from 'node:stream';
 import type { DbHandle } from '@tasktide/db';
 import { createTestDb } from '@tasktide/db/testing';
 import { createEvent, defineSubscription } from '@tasktide/events';
+import {
+  createBusMetrics,
+  createEmbeddedRuntime,
+  currentDelivery,
+  deliver,
+  type EmbeddedRuntime,
+  propagationHeaders,
+} from '@tasktide/platform';
 import { createLogger, formatTraceparent } from '@tasktide/service-kit';
 import { sql } from 'drizzle-orm';
 import { Registry } from 'prom-client';
-import { currentDelivery, deliver, propagationHeaders } from './delivery.ts';
-import { createEmbeddedRuntime, type EmbeddedRuntime } from './embedded/runtime.ts';
+import { effects, fixtureDdl, processed } from './fixtures/ledger.ts';
 import { onceInTransaction } from './idempotent.ts';
-import { createBusMetrics } from './metrics.ts';
-import { effects, fixtureDdl, processed } from './testing/fixtures/ledger.ts';
 
 const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
 const event = () =>

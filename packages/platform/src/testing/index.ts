@@ -1,2 +1,1 @@
 export * from './conformance.ts';
-export * from './stack.ts';

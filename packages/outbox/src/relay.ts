@@ -1,8 +1,8 @@
 import type { Db } from '@tasktide/db';
+import type { PubSub } from '@tasktide/platform';
 import type { Logger } from '@tasktide/service-kit';
 import { and, asc, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Registry } from 'prom-client';
-import type { PubSub } from '../ports.ts';
 import { outboxMetrics } from './metrics.ts';
 import type { OutboxTables } from './tables.ts';
 
@@ -214,6 +214,11 @@ export function createOutboxRelay({
       wakeUp?.();
     },
     drainOnce,
+    /** Deletes published rows older than the retention now (the loop does it every pruneEveryMs). */
+    async pruneOnce() {
+      lastPrune = 0;
+      await prune();
+    },
     /** Rows committed but not yet accepted by the broker. */
     async pending(): Promise<number> {
       const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.publishedAt));

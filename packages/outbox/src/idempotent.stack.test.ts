@@ -2,16 +2,23 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { createDb, type DbHandle, sql } from '@tasktide/db';
 import { createEvent, topics } from '@tasktide/events';
+import {
+  freePort,
+  killGroup,
+  type LocalStack,
+  type Sidecar,
+  sharedStack,
+  spawnLogged,
+  stackEnabled,
+  startDaprd,
+  stopProcess,
+  waitFor,
+} from '@tasktide/local-stack';
+import { createDaprPlatform, type Platform } from '@tasktide/platform';
 import type { Subprocess } from 'bun';
-import { createDaprPlatform } from './dapr/platform.ts';
-import { type Sidecar, startDaprd } from './local/daprd.ts';
-import { freePort, killGroup, spawnLogged, stopProcess, waitFor } from './local/process.ts';
-import { type LocalStack, sharedStack } from './local/stack.ts';
-import type { Platform } from './ports.ts';
-import { fixtureDdl } from './testing/fixtures/ledger.ts';
-import { stackEnabled } from './testing/stack.ts';
+import { fixtureDdl } from './fixtures/ledger.ts';
 
-const fixtureScript = join(import.meta.dir, 'testing/fixtures/counting-consumer.ts');
+const fixtureScript = join(import.meta.dir, 'fixtures/counting-consumer.ts');
 
 // A consumer in its own process with its own daprd, killed with SIGKILL mid-stream and restarted:
 // Kafka redelivers what was not committed, the (consumer, event_id) ledger absorbs the repeats.

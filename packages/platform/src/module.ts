@@ -1,7 +1,7 @@
 import type { Subscription } from '@tasktide/events';
-import { type Authenticate, createAuthenticator, type Logger } from '@tasktide/service-kit';
+import type { Logger } from '@tasktide/service-kit';
 import { type AnyElysia, Elysia } from 'elysia';
-import type { Invoker, JobHandler, Platform } from './ports.ts';
+import type { JobHandler, Platform } from './ports.ts';
 
 /**
  * What a reacting service is, independent of how it runs: its routes, its subscriptions, its job
@@ -58,25 +58,4 @@ export function mountModule(module: ServiceModule, platform: Platform, log?: Log
     },
     pending: () => module.pending?.() ?? Promise.resolve(0),
   };
-}
-
-/**
- * Authentication for services other than the api: JWTs are verified locally with the shared key;
- * personal API tokens (`tt_…`) are resolved by the api over service invocation.
- */
-export function remoteAuthenticator(opts: { jwtSecret: string; invoker: Invoker }): Authenticate {
-  return createAuthenticator({
-    jwtSecret: opts.jwtSecret,
-    async resolveApiToken(token) {
-      const res = await opts.invoker.invoke('api', 'internal/auth/resolve', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token }),
-      });
-      if (res.status === 401 || res.status === 404) return null;
-      if (!res.ok) throw new Error(`api token resolution failed: ${res.status}`);
-      const body = (await res.json()) as { user_id: string };
-      return { userId: body.user_id, via: 'api_token' };
-    },
-  });
 }

@@ -1,12 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type BusMetrics, createDaprPlatform, type Platform } from '@tasktide/platform';
 import type { Logger } from '@tasktide/service-kit';
 import type { AnyElysia } from 'elysia';
 import postgres from 'postgres';
-import { createDaprPlatform } from '../dapr/platform.ts';
-import type { BusMetrics } from '../metrics.ts';
-import type { Platform } from '../ports.ts';
 import { type Scheduler, type Sidecar, startDaprd, startScheduler } from './daprd.ts';
 import { createTopics, type KafkaBroker, startKafka } from './kafka.ts';
 import { freePort, runScript } from './process.ts';
