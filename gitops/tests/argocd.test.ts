@@ -89,7 +89,7 @@ describe.each([...clusters])('Argo CD graph on %s', (cluster) => {
     const rendered = new Set((await renderServices()).flatMap((r) => r.objects.map(({ object }) => object.kind)));
     expect([...rendered].filter((kind) => !allowed.includes(kind))).toEqual([]);
   });
-  test('rollback from the UI sticks (parents ignore /spec/syncPolicy)', async () => {
+  test('rollback from the UI sticks (parents ignore only /spec/syncPolicy/automated)', async () => {
     const { items } = await graph(cluster);
     expect(rollbackBlockers(items, rootApp(cluster).object)).toEqual([]);
   });
@@ -149,7 +149,23 @@ describe('Argo CD checks catch broken fixtures', () => {
       i.object.kind === 'ApplicationSet' ? broken(i, (o) => delete o.spec.ignoreApplicationDifferences) : i,
     );
     const problems = rollbackBlockers(appSet, root);
-    expect(problems.join('\n')).toContain('does not ignore /spec/syncPolicy of child Applications');
-    expect(problems.join('\n')).toContain('ApplicationSet/services does not ignore /spec/syncPolicy');
+    expect(problems.join('\n')).toContain('does not ignore /spec/syncPolicy/automated of child Applications');
+    expect(problems.join('\n')).toContain('ApplicationSet/services does not ignore /spec/syncPolicy/automated');
+  });
+  test('parents that ignore the whole syncPolicy (syncOptions/retry fixes would never arrive)', async () => {
+    const { items } = await graph('oke');
+    const root = broken(rootApp('oke'), (o) => {
+      o.spec.ignoreDifferences[0].jsonPointers = ['/spec/syncPolicy'];
+    }).object;
+    const appSet = items.map((i) =>
+      i.object.kind === 'ApplicationSet'
+        ? broken(i, (o) => {
+            o.spec.ignoreApplicationDifferences[0].jsonPointers.push('/spec/syncPolicy');
+          })
+        : i,
+    );
+    const problems = rollbackBlockers(appSet, root).join('\n');
+    expect(problems).toContain('Application/tasktide-root ignores /spec/syncPolicy of child Applications');
+    expect(problems).toContain('ApplicationSet/services ignores /spec/syncPolicy of the Applications it generates');
   });
 });

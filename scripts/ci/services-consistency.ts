@@ -77,8 +77,9 @@ export function checkConsistency(root: string = REPO_ROOT): ConsistencyReport {
       add(
         path,
         'applicationset',
-        'ignoreApplicationDifferences must cover /spec/syncPolicy, or the ApplicationSet re-enables the auto-sync ' +
-          'an operator turned off for a UI rollback',
+        'ignoreApplicationDifferences must cover /spec/syncPolicy/automated (and only that: ignoring the whole ' +
+          'syncPolicy keeps syncOptions and retry changes from reaching existing Applications), or the ' +
+          'ApplicationSet re-enables the auto-sync an operator turned off for a UI rollback',
       );
     }
   }
@@ -269,15 +270,16 @@ function globPaths(root: string, pattern: unknown, onlyFiles: boolean): string[]
   return [...new Bun.Glob(pattern).scanSync({ cwd: root, onlyFiles })];
 }
 
-/** True when the ApplicationSet ignores differences in its Applications' sync policy. */
+/**
+ * True when the ApplicationSet leaves its Applications' auto-sync switch to the operator (a UI
+ * rollback turns it off) and nothing more of the sync policy: syncOptions and retry still flow.
+ */
 function leavesSyncPolicyAlone(spec: Doc): boolean {
-  return asArray(spec.ignoreApplicationDifferences).some((rule) => {
+  const ignored = asArray(spec.ignoreApplicationDifferences).flatMap((rule) => {
     const { jsonPointers, jqPathExpressions } = asRecord(rule);
-    return (
-      asArray(jsonPointers).some((p) => p === '/spec/syncPolicy') ||
-      asArray(jqPathExpressions).some((p) => p === '.spec.syncPolicy')
-    );
+    return [...asArray(jsonPointers), ...asArray(jqPathExpressions).map((p) => String(p).replaceAll('.', '/'))];
   });
+  return ignored.includes('/spec/syncPolicy/automated') && !ignored.includes('/spec/syncPolicy');
 }
 
 function readYaml(root: string, path: string): Doc | undefined {

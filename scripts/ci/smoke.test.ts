@@ -28,13 +28,19 @@ describe('smokeStart', () => {
   });
 
   test('passes only PORT and the given env: no DATABASE_URL leaks in', async () => {
+    // Set for this test only: later test files in the same process read DATABASE_URL too.
+    const before = process.env.DATABASE_URL;
     process.env.DATABASE_URL ??= 'postgres://leak@127.0.0.1/never';
-    const cwd = service(
-      'env',
-      `const leaked = 'DATABASE_URL' in process.env || process.env.EXTRA !== 'yes';
-       Bun.serve({ port: Number(process.env.PORT), fetch: () => new Response('', { status: leaked ? 500 : 200 }) });`,
-    );
-    await expect(smokeStart({ cwd, env: { EXTRA: 'yes' }, settleMs: 0 })).resolves.toBeDefined();
+    try {
+      const cwd = service(
+        'env',
+        `const leaked = 'DATABASE_URL' in process.env || process.env.EXTRA !== 'yes';
+         Bun.serve({ port: Number(process.env.PORT), fetch: () => new Response('', { status: leaked ? 500 : 200 }) });`,
+      );
+      await expect(smokeStart({ cwd, env: { EXTRA: 'yes' }, settleMs: 0 })).resolves.toBeDefined();
+    } finally {
+      if (before === undefined) delete process.env.DATABASE_URL;
+    }
   });
 
   test('fails with the output of a service that crashes at start', async () => {

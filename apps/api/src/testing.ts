@@ -59,7 +59,8 @@ export function testApiConfig(env: Record<string, string> = {}) {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  return { ...config, JWT_SECRET: TEST_JWT_SECRET };
+  // Credentials are not env config (they come from a secret store); tests pass them alongside.
+  return { ...config, JWT_SECRET: TEST_JWT_SECRET, APP_API_TOKEN: env.APP_API_TOKEN };
 }
 
 /**

@@ -4,11 +4,12 @@
  * as separate processes with real daprd sidecars, Kafka and Postgres.
  */
 import { OPENAPI_JSON_PATH } from '@tasktide/api/app';
-import { webRoutes } from '@tasktide/web/routes';
 import { createSystem } from './system.ts';
 
 const system = await createSystem();
-const server = system.app.use(webRoutes()).listen(Number(process.env.PORT ?? 3000));
+// Loopback unless told otherwise: the dev defaults (generated secrets, open internal routes) are
+// not for a network. HOST=0.0.0.0 exposes it deliberately.
+const server = system.app.listen({ port: Number(process.env.PORT ?? 3000), hostname: process.env.HOST ?? '127.0.0.1' });
 system.start();
 
 const base = `http://localhost:${server.server?.port}`;

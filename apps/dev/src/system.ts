@@ -1,101 +1,50 @@
 import { join } from 'node:path';
-import { apiRoutes, buildApiDeps, openapiDocs } from '@tasktide/api/app';
-import { type ApiConfig, loadApiConfig } from '@tasktide/api/config';
-import { apiMigrations } from '@tasktide/api/migrations';
-import { outbox, relayLease } from '@tasktide/api/schema';
-import { resolveJwtSecret, resolveSecret } from '@tasktide/api/secrets';
-import { auditMigrations, createAuditModule } from '@tasktide/audit/module';
+import { apiService } from '@tasktide/api/definition';
+import { auditService } from '@tasktide/audit/definition';
 import { createDb, type DbHandle } from '@tasktide/db';
-import { notifierMigrations } from '@tasktide/notifier/migrations';
-import { createNotifierModule } from '@tasktide/notifier/module';
-import { createOutboxRelay } from '@tasktide/outbox';
+import { notifierService } from '@tasktide/notifier/definition';
 import {
   createBusMetrics,
   createEmbeddedRuntime,
   type EmbeddedBusOptions,
   mountModule,
   type Platform,
-  type ServiceModule,
+  parseServiceConfig,
+  processConfigSchema,
+  type ServiceDefinition,
 } from '@tasktide/platform';
-import { createRealtimeModule, realtimeMigrations } from '@tasktide/realtime/module';
-import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
+import { realtimeService } from '@tasktide/realtime/definition';
+import { recurrenceService } from '@tasktide/recurrence-service/definition';
 import {
   type Clock,
+  ConfigError,
   createLogger,
   createMetrics,
   createService,
-  type Logger,
   type Metrics,
-  remoteAuthenticator,
+  parseConfig,
+  resolveSecret,
   startTracing,
   systemClock,
 } from '@tasktide/service-kit';
 
-/** What every reacting service's module factory receives in the all-in-one process. */
-export interface ModuleDeps {
-  db: DbHandle;
-  platform: Platform;
-  logger: Logger;
-  metrics: Metrics;
-  jwtSecret: string;
-  env: Record<string, string | undefined>;
-  clock: Clock;
-}
-
 /**
- * The reacting services mounted next to the api. Each entry builds one app's ServiceModule on its
- * own platform handle (same ports as under Dapr). Add a service here when it lands.
+ * Every service of the system, each with its one composition root. `bun dev` mounts them all in
+ * one process; each one's main.ts runs it alone. A new service is one entry here.
  */
-export const moduleFactories: Record<string, (deps: ModuleDeps) => ServiceModule | Promise<ServiceModule>> = {
-  recurrence: ({ platform, metrics, logger }) =>
-    createRecurrenceModule({ invoker: platform.invoker, registry: metrics.registry, log: logger }),
-  realtime: async ({ db, platform, metrics, logger, jwtSecret }) => {
-    await db.migrate(realtimeMigrations);
-    return createRealtimeModule({
-      db: db.db,
-      authenticate: remoteAuthenticator({ jwtSecret, invoker: platform.invoker }),
-      registry: metrics.registry,
-      log: logger,
-    });
-  },
-  audit: async ({ db, platform, metrics, logger, jwtSecret, env }) => {
-    await db.migrate(auditMigrations);
-    return createAuditModule({
-      db: db.db,
-      platform,
-      registry: metrics.registry,
-      jwtSecret,
-      operatorToken: env.OPERATOR_TOKEN || undefined,
-      log: logger,
-    });
-  },
-  notifier: async ({ db, platform, metrics, logger, jwtSecret, env, clock }) => {
-    await db.migrate(notifierMigrations);
-    const nodeEnv = env.NODE_ENV ?? 'development';
-    return createNotifierModule({
-      db,
-      platform,
-      registry: metrics.registry,
-      log: logger,
-      jwtSecret,
-      webhookSigningKey: resolveSecret({
-        name: 'WEBHOOK_SIGNING_KEY',
-        configured: env.WEBHOOK_SIGNING_KEY,
-        nodeEnv,
-        dataDir: env.TASKTIDE_DATA_DIR ?? '.data',
-      }),
-      allowPrivateWebhooks: nodeEnv !== 'production',
-      sweepEveryMs: env.REMINDER_SWEEP_EVERY_MS ? Number(env.REMINDER_SWEEP_EVERY_MS) : undefined,
-      sweepGraceMs: env.REMINDER_SWEEP_GRACE_MS ? Number(env.REMINDER_SWEEP_GRACE_MS) : undefined,
-      webhookBackoffMs: env.WEBHOOK_BACKOFF_MS ? Number(env.WEBHOOK_BACKOFF_MS) : undefined,
-      clock,
-    });
-  },
-};
+export const services: ServiceDefinition[] = [
+  apiService,
+  recurrenceService,
+  notifierService,
+  auditService,
+  realtimeService,
+] as ServiceDefinition[];
 
 /**
  * The whole system in one process on embedded adapters — what `bun dev` serves and what the
- * embedded end-to-end tests drive through `app.handle`.
+ * embedded end-to-end tests drive through `app.handle`. Each service's config is parsed from the
+ * same env with its own schema (a bad value stops start with a ConfigError naming it); its
+ * credentials come from env, or are generated once into the data dir outside production.
  */
 export async function createSystem(
   opts: {
@@ -103,27 +52,26 @@ export async function createSystem(
     db?: DbHandle;
     bus?: Omit<EmbeddedBusOptions, 'db' | 'log' | 'metrics'>;
     jobsPollMs?: number;
-    config?: Partial<ApiConfig>;
     /** The system's time (default: real time); the model check passes a test clock. */
     clock?: Clock;
   } = {},
 ) {
   const clock = opts.clock ?? systemClock;
   const env = opts.env ?? process.env;
-  const config = { ...loadApiConfig(env), ...opts.config };
-  const logger = createLogger({ service: 'tasktide-dev', version: config.SERVICE_VERSION, level: config.LOG_LEVEL });
+  const base = parseConfig(processConfigSchema, env);
+  const logger = createLogger({ service: 'tasktide-dev', version: base.SERVICE_VERSION, level: base.LOG_LEVEL });
   const metrics = createMetrics('dev');
   // Traces from `bun dev` too when a collector is given (e.g. a local Jaeger or otelcol on :4318).
-  const tracing = env.OTEL_EXPORTER_OTLP_ENDPOINT
+  const tracing = base.OTEL_EXPORTER_OTLP_ENDPOINT
     ? await startTracing({
-        service: env.OTEL_SERVICE_NAME ?? 'tasktide-dev',
-        version: config.SERVICE_VERSION,
-        endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+        service: base.OTEL_SERVICE_NAME ?? 'tasktide-dev',
+        version: base.SERVICE_VERSION,
+        endpoint: base.OTEL_EXPORTER_OTLP_ENDPOINT,
       })
     : undefined;
   const db =
-    opts.db ?? (await createDb({ url: config.DATABASE_URL, dataDir: join(config.TASKTIDE_DATA_DIR, 'pglite') }));
-  await db.migrate(apiMigrations);
+    opts.db ??
+    (await createDb({ url: env.DATABASE_URL || undefined, dataDir: join(base.TASKTIDE_DATA_DIR, 'pglite') }));
   const runtime = await createEmbeddedRuntime({
     db,
     log: logger,
@@ -133,61 +81,64 @@ export async function createSystem(
     env,
     clock,
   });
-  const jwtSecret = resolveJwtSecret({
-    configured: config.JWT_SECRET,
-    nodeEnv: config.NODE_ENV,
-    dataDir: config.TASKTIDE_DATA_DIR,
-  });
-
-  const relay = createOutboxRelay({
-    db: db.db,
-    tables: { outbox, relayLease },
-    name: 'api',
-    pubsub: runtime.platform('api').pubsub,
-    log: logger,
-    registry: metrics.registry,
-  });
-  const deps = buildApiDeps({
-    db,
-    config: { ...config, JWT_SECRET: jwtSecret },
-    logger,
-    metrics,
-    onOutboxWrite: relay.notify,
-    clock,
-  });
-  const api = apiRoutes(deps);
-  runtime.registerApp('api', (request) => api.handle(request));
+  const secretsOf = (definition: ServiceDefinition) => {
+    const needs = definition.secrets ?? {};
+    const secrets: Record<string, string | undefined> = {};
+    for (const name of [...(needs.required ?? []), ...(needs.optional ?? [])]) {
+      secrets[name] =
+        env[name] ||
+        (needs.generatedInDev?.includes(name) || needs.required?.includes(name)
+          ? resolveSecret({ name, nodeEnv: base.NODE_ENV, dataDir: base.TASKTIDE_DATA_DIR })
+          : undefined);
+    }
+    return secrets;
+  };
 
   type Mounted = ReturnType<typeof mountModule> & { platform: Platform };
-  const services = new Map<string, Mounted>();
-  async function mount(appId: string, moduleMetrics: Metrics): Promise<Mounted> {
-    const factory = moduleFactories[appId] as (typeof moduleFactories)[string];
-    const platform = runtime.platform(appId);
-    const module = await factory({ db, platform, logger, metrics: moduleMetrics, jwtSecret, env, clock });
+  const mounted = new Map<string, Mounted>();
+  async function mount(definition: ServiceDefinition, serviceMetrics: Metrics): Promise<Mounted> {
+    let config: ReturnType<typeof parseServiceConfig>;
+    try {
+      config = parseServiceConfig(definition, env);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new ConfigError(`${definition.appId}: ${err.message}`);
+      throw err;
+    }
+    for (const m of definition.migrations) await db.migrate(m);
+    const platform = runtime.platform(definition.appId);
+    const module = await definition.create({
+      appId: definition.appId,
+      config,
+      secrets: secretsOf(definition),
+      db,
+      platform,
+      logger,
+      metrics: serviceMetrics,
+      clock,
+    });
     const m = { ...mountModule(module, platform, logger), platform };
-    runtime.registerApp(appId, (request) => m.app.handle(request));
-    services.set(appId, m);
+    runtime.registerApp(definition.appId, (request) => m.app.handle(request));
+    mounted.set(definition.appId, m);
     return m;
   }
-  for (const appId of Object.keys(moduleFactories)) await mount(appId, metrics);
+  for (const definition of services) await mount(definition, metrics);
 
-  let app = createService({ name: 'dev', logger, metrics, readiness: { database: () => db.ping() } })
-    .use(openapiDocs())
-    .use(api);
-  for (const m of services.values()) app = app.use(m.app) as typeof app;
+  let app = createService({ name: 'dev', logger, metrics, readiness: { database: () => db.ping() } });
+  for (const definition of services) {
+    for (const plugin of definition.rootPlugins?.() ?? []) app = app.use(plugin) as typeof app;
+  }
+  for (const m of mounted.values()) app = app.use(m.app) as typeof app;
 
   return {
     app,
     db,
     runtime,
     logger,
-    jwtSecret,
-    authenticate: (platform: Platform) => remoteAuthenticator({ jwtSecret, invoker: platform.invoker }),
     clock,
     /** Work still owed anywhere in the system: outbox rows, unconsumed messages, due jobs. */
     async pending(): Promise<number> {
-      let n = (await relay.pending()) + (await runtime.pending());
-      for (const m of services.values()) n += await m.pending();
+      let n = await runtime.pending();
+      for (const m of mounted.values()) n += await m.pending();
       return n;
     },
     /**
@@ -197,11 +148,12 @@ export async function createSystem(
      * the database — and the new instance's metrics go to a registry of its own.)
      */
     async restart(appId: string) {
-      const old = services.get(appId);
-      if (!old) throw new Error(`no reacting service ${appId}`);
+      const old = mounted.get(appId);
+      const definition = services.find((s) => s.appId === appId);
+      if (!old || !definition) throw new Error(`no service ${appId}`);
       await old.stop();
       await old.platform.close();
-      (await mount(appId, createMetrics(appId))).start();
+      (await mount(definition, createMetrics(appId))).start();
     },
     /**
      * Resolves once the system has nothing left to do: every outbox drained, every consumer caught
@@ -219,12 +171,10 @@ export async function createSystem(
       }
     },
     start() {
-      relay.start();
-      for (const m of services.values()) m.start();
+      for (const m of mounted.values()) m.start();
     },
     async stop() {
-      await relay.stop();
-      for (const m of services.values()) await m.stop();
+      for (const m of mounted.values()) await m.stop();
       await runtime.close();
       if (!opts.db) await db.close();
       await tracing?.shutdown();

@@ -1,6 +1,6 @@
 /**
  * The web app in real Chromium (Debian's, driven by playwright-core) against the whole system in
- * this process: the `bun dev` composition (createSystem + webRoutes) on in-memory PGlite, listening
+ * this process: the `bun dev` composition (createSystem, the web app included) on in-memory PGlite, listening
  * on 127.0.0.1. One user's journey, in order; screenshots of the main screens go to
  * test-artifacts/web/. Needs /usr/bin/chromium (scripts/platform/install-chromium.sh installs it).
  */
@@ -11,7 +11,6 @@ import { apiClient } from '@tasktide/api/testing';
 import { createTestDb } from '@tasktide/db/testing';
 import { createSystem, type System } from '@tasktide/dev/system';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { webRoutes } from './routes.ts';
 
 const CHROMIUM = process.env.TASKTIDE_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dir, '../../../test-artifacts/web');
@@ -53,7 +52,7 @@ beforeAll(async () => {
     bus: { pollMs: 50, backoffMs: 50 },
     jobsPollMs: 50,
   });
-  const { server } = system.app.use(webRoutes()).listen({ port: 0, hostname: '127.0.0.1' });
+  const { server } = system.app.listen({ port: 0, hostname: '127.0.0.1' });
   stopServer = () => server?.stop(true);
   system.start();
   base = `http://127.0.0.1:${server?.port}`;

@@ -148,28 +148,46 @@ export function dependencyInversions(apps: App[], groupsOf: (app: App) => string
   );
 }
 
-/** UI rollback sticks: parents do not re-enable auto-sync that an operator switched off. */
+/**
+ * UI rollback sticks: parents do not re-enable auto-sync that an operator switched off — and they
+ * ignore ONLY `/spec/syncPolicy/automated`: ignoring the whole syncPolicy would also keep syncOptions
+ * and retry changed in git from ever reaching the existing Applications.
+ */
+export const AUTOMATED = '/spec/syncPolicy/automated';
 export function rollbackBlockers(items: Located[], rootApp: K8sObject): string[] {
   const problems: string[] = [];
   const root = rootApp.spec as {
-    ignoreDifferences?: { group?: string; kind: string; jsonPointers?: string[] }[];
+    ignoreDifferences?: { group?: string; kind: string; jsonPointers?: string[]; jqPathExpressions?: string[] }[];
     syncPolicy?: { syncOptions?: string[] };
   };
-  const ignoresSyncPolicy = root.ignoreDifferences?.some(
-    (d) => d.group === 'argoproj.io' && d.kind === 'Application' && d.jsonPointers?.includes('/spec/syncPolicy'),
-  );
-  if (!ignoresSyncPolicy) problems.push(`${describe(rootApp)} does not ignore /spec/syncPolicy of child Applications`);
+  const childRules = (root.ignoreDifferences ?? []).filter((d) => d.group === 'argoproj.io' && d.kind === 'Application');
+  if (!childRules.some((d) => d.jsonPointers?.includes(AUTOMATED))) {
+    problems.push(`${describe(rootApp)} does not ignore ${AUTOMATED} of child Applications`);
+  }
+  problems.push(...tooBroad(describe(rootApp), 'child Applications', childRules));
   if (!root.syncPolicy?.syncOptions?.includes('RespectIgnoreDifferences=true')) {
     problems.push(`${describe(rootApp)} lacks RespectIgnoreDifferences=true (selfHeal would undo the rollback)`);
   }
   for (const { object } of items.filter((i) => i.object.kind === 'ApplicationSet')) {
-    const ignored = (object.spec as { ignoreApplicationDifferences?: { jsonPointers?: string[] }[] })
-      .ignoreApplicationDifferences;
-    if (!ignored?.some((d) => d.jsonPointers?.includes('/spec/syncPolicy'))) {
-      problems.push(`${describe(object)} does not ignore /spec/syncPolicy of the Applications it generates`);
+    const rules =
+      (object.spec as { ignoreApplicationDifferences?: { jsonPointers?: string[]; jqPathExpressions?: string[] }[] })
+        .ignoreApplicationDifferences ?? [];
+    if (!rules.some((d) => d.jsonPointers?.includes(AUTOMATED))) {
+      problems.push(`${describe(object)} does not ignore ${AUTOMATED} of the Applications it generates`);
     }
+    problems.push(...tooBroad(describe(object), 'the Applications it generates', rules));
   }
   return problems;
+}
+
+/** Rules that hide more than the auto-sync switch: the whole spec, syncPolicy, its options or retry. */
+function tooBroad(who: string, whose: string, rules: { jsonPointers?: string[]; jqPathExpressions?: string[] }[]) {
+  const broad = new Set(['/spec', '/spec/syncPolicy', '/spec/syncPolicy/syncOptions', '/spec/syncPolicy/retry']);
+  const jq = new Set(['.spec', '.spec.syncPolicy', '.spec.syncPolicy.syncOptions', '.spec.syncPolicy.retry']);
+  return rules.flatMap((d) => [
+    ...(d.jsonPointers ?? []).filter((p) => broad.has(p)),
+    ...(d.jqPathExpressions ?? []).filter((p) => jq.has(p)),
+  ]).map((p) => `${who} ignores ${p} of ${whose}: syncOptions/retry changed in git would never reach them`);
 }
 
 /** Every app's project exists and admits its sources and destination. */

@@ -5,32 +5,14 @@ import {
   createMetrics,
   type Logger,
   type Metrics,
-  parseConfig,
   resolveSecret,
   startTracing,
-  ConfigType as T,
 } from '@tasktide/service-kit';
 import { createDaprPlatform } from './dapr/platform.ts';
 import { createEmbeddedRuntime, type EmbeddedRuntime } from './embedded/runtime.ts';
 import { createBusMetrics } from './metrics.ts';
 import type { Platform } from './ports.ts';
-
-/** How a service reaches its building blocks, parsed once from env. */
-export const platformConfigSchema = T.Object({
-  /** `dapr` in clusters and dev:dapr (a sidecar is next to us); `embedded` runs everything in process. */
-  TASKTIDE_BUS: T.Union([T.Literal('embedded'), T.Literal('dapr')], { default: 'embedded' }),
-  DAPR_HTTP_PORT: T.Integer({ default: 3500, minimum: 1, maximum: 65535 }),
-  /** Token this app sends to its sidecar (Dapr API token auth). */
-  DAPR_API_TOKEN: T.Optional(T.String({ minLength: 1 })),
-  DATABASE_URL: T.Optional(T.String({ pattern: '^postgres(ql)?://' })),
-  TASKTIDE_DATA_DIR: T.String({ default: '.data' }),
-  LOG_LEVEL: T.String({ default: 'info' }),
-  SERVICE_VERSION: T.String({ default: '0.0.0-dev' }),
-  POD_NAME: T.String({ default: '' }),
-  /** OTLP/HTTP collector for traces (the service chart sets it); unset: no SDK is loaded, nothing exported. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: T.Optional(T.String({ pattern: '^https?://' })),
-  OTEL_SERVICE_NAME: T.Optional(T.String({ minLength: 1 })),
-});
+import type { ProcessConfig } from './service.ts';
 
 export interface ServiceRuntime {
   logger: Logger;
@@ -51,6 +33,8 @@ export interface ServiceRuntime {
  */
 export async function bootstrapService(opts: {
   appId: string;
+  /** The process config, parsed once by the caller (runService). */
+  config: ProcessConfig;
   migrations: MigrateOptions[];
   secretNames?: string[];
   env?: Record<string, string | undefined>;
@@ -60,7 +44,7 @@ export async function bootstrapService(opts: {
   devSecrets?: string[];
 }): Promise<ServiceRuntime> {
   const env = opts.env ?? process.env;
-  const config = parseConfig(platformConfigSchema, env);
+  const config = opts.config;
   const logger = createLogger({
     service: opts.appId,
     version: config.SERVICE_VERSION,
@@ -94,10 +78,9 @@ export async function bootstrapService(opts: {
     for (const name of names) secrets[name] = env[name];
   }
 
-  const nodeEnv = env.NODE_ENV ?? 'development';
   for (const name of opts.devSecrets ?? []) {
-    if (!secrets[name] && nodeEnv !== 'production') {
-      secrets[name] = resolveSecret({ name, nodeEnv, dataDir: config.TASKTIDE_DATA_DIR });
+    if (!secrets[name] && config.NODE_ENV !== 'production') {
+      secrets[name] = resolveSecret({ name, nodeEnv: config.NODE_ENV, dataDir: config.TASKTIDE_DATA_DIR });
     }
   }
 

@@ -8,3 +8,4 @@ export * from './metrics.ts';
 export * from './module.ts';
 export * from './ports.ts';
 export * from './serve.ts';
+export * from './service.ts';

@@ -1,31 +1,79 @@
-import { createService } from '@tasktide/service-kit';
-import type { ServiceRuntime } from './bootstrap.ts';
-import type { mountModule } from './module.ts';
+import type { Static, TObject, TProperties } from '@sinclair/typebox';
+import { createService, loadConfigOrExit, systemClock } from '@tasktide/service-kit';
+import type { AnyElysia } from 'elysia';
+import { bootstrapService, type ServiceRuntime } from './bootstrap.ts';
+import { mountModule } from './module.ts';
+import { missingSecrets, type ProcessConfig, type ServiceDefinition, serviceConfigSchema } from './service.ts';
 
 /**
- * The process shape every reacting service shares: plumbing (health, metrics, errors) + the mounted
- * module, listen, start the module's loops, and drain on SIGTERM/SIGINT.
+ * A service as its own process (its main.ts is one line): config parsed once, credentials from env
+ * or the Dapr secret store, database and migrations, the platform adapter, the module from the
+ * service's own factory, then serve and drain on SIGTERM/SIGINT.
+ */
+export async function runService<P extends TProperties>(
+  definition: ServiceDefinition<P>,
+  env: Record<string, string | undefined> = process.env,
+) {
+  // Generic TypeBox composites defeat the type checker; the schema is what it says.
+  const config = loadConfigOrExit(serviceConfigSchema(definition) as unknown as TObject, env) as ProcessConfig &
+    Static<TObject<P>>;
+  const needs = definition.secrets ?? {};
+  const rt = await bootstrapService({
+    appId: definition.appId,
+    config,
+    env,
+    migrations: definition.migrations,
+    database: definition.database,
+    secretNames: [...(needs.required ?? []), ...(needs.optional ?? [])],
+    devSecrets: needs.generatedInDev,
+  });
+  const missing = missingSecrets(needs, rt.secrets);
+  if (missing.length) {
+    rt.logger.fatal({ missing }, `${missing.join(', ')} required (env, or the Dapr secret store under Dapr)`);
+    process.exit(78); // EX_CONFIG
+  }
+  const module = await definition.create({
+    appId: definition.appId,
+    config,
+    secrets: rt.secrets,
+    db: rt.db,
+    platform: rt.platform,
+    logger: rt.logger,
+    metrics: rt.metrics,
+    clock: systemClock,
+  });
+  const mounted = mountModule(module, rt.platform, rt.logger);
+  return serveModule(definition.appId, rt, mounted, {
+    port: config.PORT,
+    stopModuleFirst: definition.stopModuleFirst,
+    rootPlugins: definition.rootPlugins?.() ?? [],
+  });
+}
+
+/**
+ * The process shape every service shares: plumbing (health, metrics, errors) + the mounted module,
+ * listen, start the module's loops, and drain on SIGTERM/SIGINT.
  * `stopModuleFirst` closes the module (e.g. WebSockets) before the HTTP server.
  */
 export function serveModule(
   name: string,
   rt: ServiceRuntime,
   module: ReturnType<typeof mountModule>,
-  opts: { port: number; stopModuleFirst?: boolean },
+  opts: { port: number; stopModuleFirst?: boolean; rootPlugins?: AnyElysia[] },
 ) {
   const db = rt.db;
-  const app = createService({
+  let app = createService({
     name,
     logger: rt.logger,
     metrics: rt.metrics,
     readiness: { ...(db ? { database: () => db.ping() } : {}), sidecar: () => rt.platform.ready() },
-  })
-    .use(module.app)
-    .listen(opts.port);
+  });
+  for (const plugin of opts.rootPlugins ?? []) app = app.use(plugin) as typeof app;
+  const server = app.use(module.app).listen(opts.port);
   module.start();
   rt.logger.info({ port: opts.port }, `${name} listening`);
   // Bounded: Bun 1.3.14's stop() never resolves after a server-side WebSocket close (oven-sh/bun#36223).
-  const stopServer = () => Promise.race([app.stop(), Bun.sleep(2_000)]);
+  const stopServer = () => Promise.race([server.stop(), Bun.sleep(2_000)]);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, async () => {
       rt.logger.info({ signal }, 'draining');
@@ -40,5 +88,5 @@ export function serveModule(
       process.exit(0);
     });
   }
-  return app;
+  return server;
 }

@@ -1,0 +1,50 @@
+import { createOutboxRelay } from '@tasktide/outbox';
+import { defineService } from '@tasktide/platform';
+import { webRoutes } from '@tasktide/web/routes';
+import { Elysia } from 'elysia';
+import { apiRoutes, buildApiDeps, openapiDocs } from './app.ts';
+import { apiOwnConfigSchema } from './config.ts';
+import { apiMigrations } from './db/migrations.ts';
+import { outbox, relayLease } from './db/schema.ts';
+
+export const API_APP_ID = 'api';
+
+/**
+ * The api's composition root: accounts, tokens, tasks and the web app, plus its outbox relay.
+ * Its own process (main.ts) and `bun dev` both build it here.
+ */
+export const apiService = defineService({
+  appId: API_APP_ID,
+  config: apiOwnConfigSchema,
+  secrets: { required: ['JWT_SECRET'], optional: ['APP_API_TOKEN'], generatedInDev: ['JWT_SECRET'] },
+  migrations: [apiMigrations],
+  rootPlugins: () => [openapiDocs()],
+  create({ config, secrets, db, platform, logger, metrics, clock }) {
+    if (!db) throw new Error('the api needs a database');
+    const relay = createOutboxRelay({
+      db: db.db,
+      tables: { outbox, relayLease },
+      name: API_APP_ID,
+      pubsub: platform.pubsub,
+      log: logger,
+      registry: metrics.registry,
+      owner: config.POD_NAME || undefined,
+    });
+    const deps = buildApiDeps({
+      db,
+      config: { ...config, JWT_SECRET: secrets.JWT_SECRET as string, APP_API_TOKEN: secrets.APP_API_TOKEN },
+      logger,
+      metrics,
+      onOutboxWrite: relay.notify,
+      clock,
+    });
+    return {
+      appId: API_APP_ID,
+      routes: new Elysia({ name: 'module:api' }).use(apiRoutes(deps)).use(webRoutes()),
+      subscriptions: [],
+      start: () => relay.start(),
+      stop: () => relay.stop(),
+      pending: () => relay.pending(),
+    };
+  },
+});
