@@ -13,6 +13,7 @@ import { webRoutes } from '@tasktide/web/routes';
 import { Elysia } from 'elysia';
 import { accountRoutes } from './accounts/index.ts';
 import { createLoginLimiter } from './accounts/service.ts';
+import { createSessionCheck } from './accounts/sessions.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiDeps } from './context.ts';
 import { internalRoutes } from './internal/index.ts';
@@ -54,6 +55,7 @@ export function apiRoutes(deps: ApiDeps) {
 export function buildApiDeps(opts: CreateApiOptions): ApiDeps {
   const db = opts.db.db;
   registerDbPoolMetrics(opts.metrics.registry, opts.db);
+  const sessions = createSessionCheck(db);
   return {
     db,
     config: opts.config,
@@ -65,7 +67,10 @@ export function buildApiDeps(opts: CreateApiOptions): ApiDeps {
     authenticate: createAuthenticator({
       jwtSecret: opts.config.JWT_SECRET,
       resolveApiToken: (token) => resolveApiToken(db, token),
+      confirmSession: (principal) => sessions.confirm(principal),
+      clock: opts.clock,
     }),
+    sessions,
     onOutboxWrite: opts.onOutboxWrite,
     taskMetrics: createTaskMetrics(opts.metrics.registry),
     clock: opts.clock ?? systemClock,

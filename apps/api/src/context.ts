@@ -1,6 +1,7 @@
 import type { Db } from '@tasktide/db';
 import { type Authenticate, type Clock, formatTraceparent, requestContext } from '@tasktide/service-kit';
 import type { LoginLimiter } from './accounts/service.ts';
+import type { SessionCheck } from './accounts/sessions.ts';
 import type { ApiConfig } from './config.ts';
 import type { TaskMetrics } from './tasks/metrics.ts';
 import type { Actor } from './tasks/service.ts';
@@ -12,6 +13,8 @@ export interface ApiDeps {
   jwtKey: Uint8Array;
   limiter: LoginLimiter;
   authenticate: Authenticate;
+  /** Ends sessions of a changed password or a deleted account (see accounts/sessions.ts). */
+  sessions: SessionCheck;
   /** Called after a commit that wrote outbox rows: wakes the relay instead of waiting for its poll. */
   onOutboxWrite?: () => void;
   /** Task lifecycle counters (absent in tests that do not care). */

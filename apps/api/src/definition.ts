@@ -1,5 +1,6 @@
 import { createOutboxRelay } from '@tasktide/outbox';
 import { defineService } from '@tasktide/platform';
+import { ConfigError } from '@tasktide/service-kit';
 import { webRoutes } from '@tasktide/web/routes';
 import { Elysia } from 'elysia';
 import { apiRoutes, buildApiDeps, openapiDocs } from './app.ts';
@@ -21,6 +22,11 @@ export const apiService = defineService({
   rootPlugins: () => [openapiDocs()],
   create({ config, secrets, db, platform, logger, metrics, clock }) {
     if (!db) throw new Error('the api needs a database');
+    // Without the token the internal routes (another user's task, creating occurrences) would answer
+    // anyone who reaches the port: production refuses to start that way.
+    if (config.NODE_ENV === 'production' && !secrets.APP_API_TOKEN) {
+      throw new ConfigError('APP_API_TOKEN is required in production: it guards the internal routes');
+    }
     const relay = createOutboxRelay({
       db: db.db,
       tables: { outbox, relayLease },

@@ -1,5 +1,5 @@
 import { createTestDb, type DbKind } from '@tasktide/db/testing';
-import { createLogger, createMetrics, parseConfig } from '@tasktide/service-kit';
+import { type Clock, createLogger, createMetrics, parseConfig } from '@tasktide/service-kit';
 import { createApiApp } from './app.ts';
 import { apiConfigSchema } from './config.ts';
 import { apiMigrations } from './db/migrations.ts';
@@ -67,7 +67,7 @@ export function testApiConfig(env: Record<string, string> = {}) {
  * An api instance on a fresh database (PGlite or real Postgres) for in-process tests:
  * `call()` goes through `app.handle()`, no port needed.
  */
-export async function createTestApi(kind: DbKind, env: Record<string, string> = {}) {
+export async function createTestApi(kind: DbKind, env: Record<string, string> = {}, clock?: Clock) {
   const db = await createTestDb(kind);
   await db.migrate(apiMigrations);
   const config = testApiConfig(env);
@@ -76,6 +76,7 @@ export async function createTestApi(kind: DbKind, env: Record<string, string> = 
     config,
     logger: createLogger({ service: 'api', level: config.LOG_LEVEL }),
     metrics: createMetrics('api'),
+    clock,
   });
   return { app, db, ...apiClient((r) => app.handle(r)), close: () => db.close() };
 }

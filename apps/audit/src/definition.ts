@@ -10,7 +10,7 @@ export const auditService = defineService({
   config: auditConfigSchema,
   secrets: { required: ['JWT_SECRET'], optional: ['OPERATOR_TOKEN'], generatedInDev: ['JWT_SECRET'] },
   migrations: [auditMigrations],
-  create({ secrets, db, platform, logger, metrics }) {
+  create({ secrets, db, platform, logger, metrics, clock }) {
     if (!db) throw new Error('the audit service needs a database');
     // Checked like env config: a short key stops the service with a message naming it.
     const checked = parseConfig(auditSecretsSchema, secrets);
@@ -22,6 +22,7 @@ export const auditService = defineService({
       jwtSecret: checked.JWT_SECRET,
       operatorToken: checked.OPERATOR_TOKEN,
       log: logger,
+      clock,
     });
   },
 });

@@ -1,7 +1,7 @@
 import { type Db, pgErrorCode } from '@tasktide/db';
 import { allTopics, deadLetterTopic, defineRawSubscription, defineSubscription, drop, success } from '@tasktide/events';
 import type { Platform, ServiceModule } from '@tasktide/platform';
-import type { Logger } from '@tasktide/service-kit';
+import type { Clock, Logger } from '@tasktide/service-kit';
 import { remoteAuthenticator } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import type { Registry } from 'prom-client';
@@ -26,6 +26,8 @@ export interface AuditModuleDeps {
   /** Bearer token of the operator API; without one the operator API refuses every call. */
   operatorToken?: string;
   log?: Logger;
+  /** Judges token expiry (a test clock in the model check). */
+  clock?: Clock;
 }
 
 /**
@@ -70,7 +72,11 @@ export function createAuditModule(deps: AuditModuleDeps): ServiceModule {
     .use(
       auditEventRoutes({
         db: deps.db,
-        authenticate: remoteAuthenticator({ jwtSecret: deps.jwtSecret, invoker: deps.platform.invoker }),
+        authenticate: remoteAuthenticator({
+          jwtSecret: deps.jwtSecret,
+          invoker: deps.platform.invoker,
+          clock: deps.clock,
+        }),
       }),
     )
     .use(dlqRoutes({ db: deps.db, pubsub: deps.platform.pubsub, operatorToken: deps.operatorToken, log: deps.log }));

@@ -3,6 +3,7 @@ import { createTestDb, type DbKind } from '@tasktide/db/testing';
 import { type AnyEvent, createEvent, type EventType, type PayloadOf } from '@tasktide/events';
 import { createEmbeddedRuntime, mountModule } from '@tasktide/platform';
 import { createLogger, createMetrics, createService, jwtKey, signAccessToken } from '@tasktide/service-kit';
+import { standInApiAuth } from '@tasktide/service-kit/testing';
 import { auditMigrations } from './db/migrations.ts';
 import { createAuditModule } from './module.ts';
 
@@ -62,6 +63,7 @@ export function testEvent<T extends EventType>(
       title: 't',
       body: 'b',
     },
+    'user.deleted': { deleted_at: now },
   };
   return createEvent(type, { ...payloads[type], ...overrides } as PayloadOf<T>, {
     userId,
@@ -105,11 +107,7 @@ export async function createTestAudit(
   const log = createLogger({ service: 'audit', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const runtime = await createEmbeddedRuntime({ db, log, bus: { pollMs: 100, backoffMs: 20, maxAttempts: 2 } });
   const apiTokens = new Map<string, string>();
-  runtime.registerApp('api', async (request) => {
-    const { token } = (await request.json()) as { token: string };
-    const userId = apiTokens.get(token);
-    return userId ? Response.json({ user_id: userId, via: 'api_token' }) : new Response('unknown', { status: 401 });
-  });
+  runtime.registerApp('api', standInApiAuth({ jwtSecret: TEST_JWT_SECRET, apiTokens }).handle);
   const platform = runtime.platform('audit');
   const metrics = createMetrics('audit');
   const module = createAuditModule({

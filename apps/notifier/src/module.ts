@@ -6,6 +6,7 @@ import { type Clock, type Logger, remoteAuthenticator, systemClock } from '@task
 import { Elysia } from 'elysia';
 import type { Registry } from 'prom-client';
 import { outbox, processedEvents, relayLease } from './db/schema.ts';
+import { forgetUser } from './forget-user.ts';
 import { inboxRoutes } from './inbox/index.ts';
 import { recordReminderDue } from './inbox/service.ts';
 import { fireReminder } from './reminders/fire.ts';
@@ -70,16 +71,19 @@ export function createNotifierModule(o: NotifierOptions): ServiceModule {
     log: o.log,
     now: () => clock.now(),
   };
-  const authenticate = remoteAuthenticator({ jwtSecret: o.jwtSecret, invoker: o.platform.invoker });
+  const authenticate = remoteAuthenticator({ jwtSecret: o.jwtSecret, invoker: o.platform.invoker, clock });
 
   const planner = defineSubscription({
     consumer: 'notifier-reminders',
     topic: topics.taskEvents,
-    types: ['task.created', 'task.updated', 'task.completed', 'task.deleted'],
+    types: ['task.created', 'task.updated', 'task.completed', 'task.deleted', 'user.deleted'],
     handler: async (event) => {
       let ops: JobOps = { register: [], cancel: [] };
       await onceInTransaction(db, processedEvents, 'notifier-reminders', event.event_id, async (tx) => {
-        ops = await syncReminders(tx, event, clock.now());
+        ops =
+          event.event_type === 'user.deleted'
+            ? await forgetUser(tx, event.user_id)
+            : await syncReminders(tx, event, clock.now());
       });
       // Jobs live outside the database: registered after commit. A crash here leaves rows marked
       // unregistered, which the sweep registers; a stale job that fires finds a cancelled row.

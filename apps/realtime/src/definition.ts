@@ -10,11 +10,11 @@ export const realtimeService = defineService({
   secrets: { required: ['JWT_SECRET'], generatedInDev: ['JWT_SECRET'] },
   migrations: [realtimeMigrations],
   stopModuleFirst: true,
-  create({ config, secrets, db, platform, logger, metrics }) {
+  create({ config, secrets, db, platform, logger, metrics, clock }) {
     if (!db) throw new Error('realtime needs a database for its replay buffer');
     return createRealtimeModule({
       db: db.db,
-      authenticate: remoteAuthenticator({ jwtSecret: secrets.JWT_SECRET as string, invoker: platform.invoker }),
+      authenticate: remoteAuthenticator({ jwtSecret: secrets.JWT_SECRET as string, invoker: platform.invoker, clock }),
       registry: metrics.registry,
       log: logger,
       perUser: config.REALTIME_BUFFER_PER_USER,

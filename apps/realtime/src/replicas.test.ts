@@ -11,6 +11,7 @@ import {
   remoteAuthenticator,
   signAccessToken,
 } from '@tasktide/service-kit';
+import { standInApiAuth } from '@tasktide/service-kit/testing';
 import { createRealtimeModule, type RealtimeModule, realtimeMigrations } from './module.ts';
 import { connectRealtime, type RealtimeClient, stopListening } from './testing.ts';
 
@@ -50,6 +51,7 @@ describe.each(dbKinds())('realtime replicas (embedded bus, %s)', (kind) => {
     db = await createTestDb(kind);
     await db.migrate(realtimeMigrations);
     runtime = await createEmbeddedRuntime({ db, log: logger, bus: { pollMs: 50 } });
+    runtime.registerApp('api', standInApiAuth({ jwtSecret: SECRET }).handle);
     for (const consumer of ['realtime-a', 'realtime-b']) {
       const platform = runtime.platform('realtime');
       const module = createRealtimeModule({

@@ -160,7 +160,9 @@ export function rollbackBlockers(items: Located[], rootApp: K8sObject): string[]
     ignoreDifferences?: { group?: string; kind: string; jsonPointers?: string[]; jqPathExpressions?: string[] }[];
     syncPolicy?: { syncOptions?: string[] };
   };
-  const childRules = (root.ignoreDifferences ?? []).filter((d) => d.group === 'argoproj.io' && d.kind === 'Application');
+  const childRules = (root.ignoreDifferences ?? []).filter(
+    (d) => d.group === 'argoproj.io' && d.kind === 'Application',
+  );
   if (!childRules.some((d) => d.jsonPointers?.includes(AUTOMATED))) {
     problems.push(`${describe(rootApp)} does not ignore ${AUTOMATED} of child Applications`);
   }
@@ -184,10 +186,12 @@ export function rollbackBlockers(items: Located[], rootApp: K8sObject): string[]
 function tooBroad(who: string, whose: string, rules: { jsonPointers?: string[]; jqPathExpressions?: string[] }[]) {
   const broad = new Set(['/spec', '/spec/syncPolicy', '/spec/syncPolicy/syncOptions', '/spec/syncPolicy/retry']);
   const jq = new Set(['.spec', '.spec.syncPolicy', '.spec.syncPolicy.syncOptions', '.spec.syncPolicy.retry']);
-  return rules.flatMap((d) => [
-    ...(d.jsonPointers ?? []).filter((p) => broad.has(p)),
-    ...(d.jqPathExpressions ?? []).filter((p) => jq.has(p)),
-  ]).map((p) => `${who} ignores ${p} of ${whose}: syncOptions/retry changed in git would never reach them`);
+  return rules
+    .flatMap((d) => [
+      ...(d.jsonPointers ?? []).filter((p) => broad.has(p)),
+      ...(d.jqPathExpressions ?? []).filter((p) => jq.has(p)),
+    ])
+    .map((p) => `${who} ignores ${p} of ${whose}: syncOptions/retry changed in git would never reach them`);
 }
 
 /** Every app's project exists and admits its sources and destination. */

@@ -111,6 +111,10 @@ export const catalog = {
       }),
     ),
   },
+  /** The account is gone: every service removes what it keeps of the user (see README, Security model). */
+  'user.deleted': {
+    1: envelopeSchema('user.deleted', 1, t.Object({ deleted_at: DateTime })),
+  },
 } as const;
 
 export type Catalog = typeof catalog;
@@ -125,6 +129,7 @@ export const currentVersion = {
   'reminder.scheduled': 1,
   'reminder.due': 1,
   'notification.created': 1,
+  'user.deleted': 1,
 } as const satisfies { [K in EventType]: keyof Catalog[K] };
 
 /** The topic each event type is published on (task changes also go to task-updates for realtime). */
@@ -137,4 +142,5 @@ export const topicOf: Record<EventType, Topic> = {
   'reminder.scheduled': topics.reminders,
   'reminder.due': topics.reminders,
   'notification.created': topics.taskUpdates,
+  'user.deleted': topics.taskEvents,
 };

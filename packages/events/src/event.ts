@@ -13,6 +13,7 @@ const currentSchemas = {
   'reminder.scheduled': catalog['reminder.scheduled'][currentVersion['reminder.scheduled']],
   'reminder.due': catalog['reminder.due'][currentVersion['reminder.due']],
   'notification.created': catalog['notification.created'][currentVersion['notification.created']],
+  'user.deleted': catalog['user.deleted'][currentVersion['user.deleted']],
 };
 
 // Spelled out per type (not derived with conditional types) to keep the compiler fast: deriving
@@ -26,6 +27,7 @@ export interface EventMap {
   'reminder.scheduled': Static<(typeof currentSchemas)['reminder.scheduled']>;
   'reminder.due': Static<(typeof currentSchemas)['reminder.due']>;
   'notification.created': Static<(typeof currentSchemas)['notification.created']>;
+  'user.deleted': Static<(typeof currentSchemas)['user.deleted']>;
 }
 
 /** The envelope producers write today. */

@@ -1,5 +1,5 @@
 import type { Static, TObject, TProperties } from '@sinclair/typebox';
-import { createService, loadConfigOrExit, systemClock } from '@tasktide/service-kit';
+import { ConfigError, createService, loadConfigOrExit, systemClock } from '@tasktide/service-kit';
 import type { AnyElysia } from 'elysia';
 import { bootstrapService, type ServiceRuntime } from './bootstrap.ts';
 import { mountModule } from './module.ts';
@@ -32,16 +32,23 @@ export async function runService<P extends TProperties>(
     rt.logger.fatal({ missing }, `${missing.join(', ')} required (env, or the Dapr secret store under Dapr)`);
     process.exit(78); // EX_CONFIG
   }
-  const module = await definition.create({
-    appId: definition.appId,
-    config,
-    secrets: rt.secrets,
-    db: rt.db,
-    platform: rt.platform,
-    logger: rt.logger,
-    metrics: rt.metrics,
-    clock: systemClock,
-  });
+  let module: Awaited<ReturnType<typeof definition.create>>;
+  try {
+    module = await definition.create({
+      appId: definition.appId,
+      config,
+      secrets: rt.secrets,
+      db: rt.db,
+      platform: rt.platform,
+      logger: rt.logger,
+      metrics: rt.metrics,
+      clock: systemClock,
+    });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    rt.logger.fatal(err.message);
+    process.exit(78); // EX_CONFIG
+  }
   const mounted = mountModule(module, rt.platform, rt.logger);
   return serveModule(definition.appId, rt, mounted, {
     port: config.PORT,

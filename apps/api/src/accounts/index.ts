@@ -1,8 +1,11 @@
+import { writeEvents } from '@tasktide/outbox';
+import { requestContext } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import type { ApiDeps } from '../context.ts';
+import { outbox } from '../db/schema.ts';
 import { idempotentPost } from '../idempotency/respond.ts';
-import { LoginBody, RegisterBody, Session, User } from './model.ts';
-import { getUser, login, register, toUserDto } from './service.ts';
+import { ChangePasswordBody, DeleteAccountBody, LoginBody, RegisterBody, Session, User } from './model.ts';
+import { changePassword, deleteAccount, getUser, login, register, toUserDto } from './service.ts';
 
 function clientIp(
   request: Request,
@@ -32,7 +35,12 @@ export function accountRoutes(deps: ApiDeps) {
       ({ body, request, server }) =>
         login(
           deps.db,
-          { limiter: deps.limiter, jwtKey: deps.jwtKey, ttlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS },
+          {
+            limiter: deps.limiter,
+            jwtKey: deps.jwtKey,
+            ttlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS,
+            now: deps.clock.now(),
+          },
           body,
           clientIp(request, server, deps.config.TRUST_PROXY),
         ),
@@ -49,5 +57,50 @@ export function accountRoutes(deps: ApiDeps) {
         return toUserDto(await getUser(deps.db, principal.userId));
       },
       { response: { 200: User }, detail: { summary: 'The signed-in account', security: [{ bearer: [] }] } },
+    )
+    .post(
+      '/auth/password',
+      async ({ headers, body }) => {
+        const principal = await deps.authenticate(headers.authorization);
+        const session = await changePassword(
+          deps.db,
+          { jwtKey: deps.jwtKey, ttlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS, now: deps.clock.now() },
+          principal.userId,
+          body,
+        );
+        deps.sessions.forget(principal.userId);
+        return session;
+      },
+      {
+        body: ChangePasswordBody,
+        response: { 200: Session },
+        detail: {
+          summary: 'Change the password: every access token issued before ends; the answer carries a new one',
+          security: [{ bearer: [] }],
+        },
+      },
+    )
+    .post(
+      '/me/delete',
+      async ({ headers, body, request, set }) => {
+        const principal = await deps.authenticate(headers.authorization);
+        await deleteAccount(
+          deps.db,
+          { correlationId: requestContext(request)?.correlationId ?? crypto.randomUUID(), at: deps.clock.now() },
+          principal.userId,
+          body.password,
+          (tx, event) => writeEvents(tx, outbox, [event]),
+        );
+        deps.sessions.forget(principal.userId);
+        deps.onOutboxWrite?.();
+        set.status = 204;
+      },
+      {
+        body: DeleteAccountBody,
+        detail: {
+          summary: 'Delete the account and everything of it (confirm with the password); see the Security model',
+          security: [{ bearer: [] }],
+        },
+      },
     );
 }

@@ -34,6 +34,15 @@ export const Session = t.Object({
   user: User,
 });
 
+export const ChangePasswordBody = t.Object({
+  current_password: t.String({ minLength: 1, maxLength: 200 }),
+  new_password: t.String({ minLength: 10, maxLength: 200, description: 'At least 10 characters' }),
+});
+
+export const DeleteAccountBody = t.Object({
+  password: t.String({ minLength: 1, maxLength: 200, description: 'The current password, to confirm' }),
+});
+
 export type RegisterInput = typeof RegisterBody.static;
 export type LoginInput = typeof LoginBody.static;
 export type UserDto = typeof User.static;

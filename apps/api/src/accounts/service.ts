@@ -1,8 +1,9 @@
-import { type Db, type Executor, pgErrorCode, UNIQUE_VIOLATION } from '@tasktide/db';
+import { type Db, type Executor, pgErrorCode, type Tx, UNIQUE_VIOLATION } from '@tasktide/db';
+import { type AnyEvent, createEvent } from '@tasktide/events';
 import { AppError, signAccessToken } from '@tasktide/service-kit';
 import { eq } from 'drizzle-orm';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { type UserRow, users } from '../db/schema.ts';
+import { idempotencyKeys, seriesCancellations, type UserRow, users } from '../db/schema.ts';
 import type { LoginInput, RegisterInput, UserDto } from './model.ts';
 import { isValidTimeZone } from './timezone.ts';
 
@@ -54,7 +55,7 @@ export type LoginLimiter = ReturnType<typeof createLoginLimiter>;
 
 export async function login(
   db: Db,
-  deps: { limiter: LoginLimiter; jwtKey: Uint8Array; ttlSeconds: number },
+  deps: { limiter: LoginLimiter; jwtKey: Uint8Array; ttlSeconds: number; now?: Date },
   input: LoginInput,
   clientIp: string,
 ) {
@@ -73,13 +74,82 @@ export async function login(
   const ok = await Bun.password.verify(input.password, row?.passwordHash ?? (await decoyHash));
   if (!row || !ok) throw new AppError('unauthenticated', 'Email or password is wrong');
   await deps.limiter.delete(limiterKey);
-  const { token, expiresAt } = await signAccessToken(deps.jwtKey, row.id, deps.ttlSeconds);
+  const { token, expiresAt } = await signAccessToken(deps.jwtKey, row.id, deps.ttlSeconds, deps.now);
   return {
     access_token: token,
     token_type: 'Bearer' as const,
     expires_at: expiresAt.toISOString(),
     user: toUserDto(row),
   };
+}
+
+async function checkPassword(db: Executor, userId: string, password: string): Promise<UserRow> {
+  const [row] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!row) throw new AppError('unauthenticated', 'The account no longer exists');
+  if (!(await Bun.password.verify(password, row.passwordHash))) {
+    throw new AppError('forbidden', 'The current password is wrong', {
+      errors: [{ field: '/current_password', message: 'does not match' }],
+    });
+  }
+  return row;
+}
+
+/**
+ * A new password ends every session issued before it (access tokens of the same second survive:
+ * tokens carry whole seconds); the caller gets a fresh token. Personal API tokens stay valid —
+ * revoke them under /tokens.
+ */
+export async function changePassword(
+  db: Db,
+  deps: { jwtKey: Uint8Array; ttlSeconds: number; now: Date },
+  userId: string,
+  input: { current_password: string; new_password: string },
+) {
+  const row = await checkPassword(db, userId, input.current_password);
+  const validAfter = new Date(Math.floor(deps.now.getTime() / 1000) * 1000);
+  await db
+    .update(users)
+    .set({
+      passwordHash: await Bun.password.hash(input.new_password, { algorithm: 'argon2id' }),
+      tokensValidAfter: validAfter,
+      updatedAt: deps.now,
+    })
+    .where(eq(users.id, userId));
+  const { token, expiresAt } = await signAccessToken(deps.jwtKey, userId, deps.ttlSeconds, deps.now);
+  return {
+    access_token: token,
+    token_type: 'Bearer' as const,
+    expires_at: expiresAt.toISOString(),
+    user: toUserDto(row),
+  };
+}
+
+/**
+ * Deletes the account: the user row and, with it (cascade), every task and API token; then a
+ * user.deleted event tells the other services to remove what they keep (reminders, inbox,
+ * webhooks, the audit log). What stays: see README, Security model.
+ */
+export async function deleteAccount(
+  db: Db,
+  ctx: { correlationId: string; at: Date },
+  userId: string,
+  password: string,
+  writeEvent: (tx: Tx, event: AnyEvent) => Promise<void>,
+) {
+  await db.transaction(async (tx) => {
+    await checkPassword(tx, userId, password);
+    await tx.delete(seriesCancellations).where(eq(seriesCancellations.userId, userId));
+    await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.scope, `user:${userId}`));
+    await tx.delete(users).where(eq(users.id, userId));
+    await writeEvent(
+      tx,
+      createEvent(
+        'user.deleted',
+        { deleted_at: ctx.at.toISOString() },
+        { userId, correlationId: ctx.correlationId, at: ctx.at },
+      ),
+    );
+  });
 }
 
 export async function getUser(db: Db, userId: string): Promise<UserRow> {

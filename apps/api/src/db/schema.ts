@@ -30,6 +30,8 @@ export const users = apiSchema.table(
     passwordHash: text('password_hash').notNull(),
     displayName: text('display_name').notNull(),
     timezone: text('timezone').notNull(),
+    /** Access tokens issued before this (a password change) no longer authenticate. */
+    tokensValidAfter: ts('tokens_valid_after'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -28,6 +28,7 @@ abstract class Step implements fc.AsyncCommand<ReferenceModel, World, false> {
     if (process.env.MODEL_TRACE) console.error(`[model ${w.run}] ${this.toString()}`);
     // Where time is real, the model's clock follows it (reminders that came due meanwhile count).
     if (!w.driver.modelClock) m.advance(Math.max(0, w.driver.now() - m.now));
+    await refreshSessions(m, w);
     const [owed, successors] = [m.deliveries.length, m.tasks.size];
     await this.act(m, w);
     note(w, 'reminders delivered', m.deliveries.length - owed);
@@ -103,12 +104,27 @@ type FieldsSpec = ReturnType<typeof fieldsFor> extends fc.Arbitrary<infer T> ? T
 
 /** After a step: the system has caught up, and it agrees with the model for every user. */
 async function settleAndCompare(model: ReferenceModel, world: World) {
+  await refreshSessions(model, world);
   await world.driver.converge(async () => {
     for (const user of model.users) {
       await compareTasks(model, world.driver, user);
       await compareInbox(model, world.driver, user);
     }
   });
+}
+
+/** Access tokens last an hour of the system's time, which clock jumps skip: users sign in again. */
+export async function refreshSessions(m: ReferenceModel, w: World) {
+  for (const user of m.users) if (user.tokenExpiresAt - m.now < 10 * MIN) await signIn(w, user);
+}
+
+async function signIn(w: World, user: ModelUser) {
+  const login = await w.driver.call('POST', '/api/v1/auth/login', {
+    body: { email: user.email, password: user.password },
+  });
+  expectStatus(login, 200, 'login');
+  user.token = login.body.access_token;
+  user.tokenExpiresAt = Date.parse(login.body.expires_at);
 }
 
 const userAt = (m: ReferenceModel, i: number) => m.users[i % m.users.length] as ModelUser;
@@ -127,9 +143,9 @@ export class Register extends Step {
       body: { email, password, display_name: name, timezone: this.zone },
     });
     expectStatus(reg, 201, 'register');
-    const login = await w.driver.call('POST', '/api/v1/auth/login', { body: { email, password } });
-    expectStatus(login, 200, 'login');
-    m.users.push({ name, id: reg.body.id, token: login.body.access_token, timezone: this.zone });
+    const user = { name, id: reg.body.id, token: '', tokenExpiresAt: 0, email, password, timezone: this.zone };
+    await signIn(w, user);
+    m.users.push(user);
   }
   override toString = () => `register(${this.zone})`;
 }

@@ -13,6 +13,10 @@ export interface ModelUser {
   name: string;
   id: string;
   token: string;
+  /** When the access token expires (model time): users sign in again, as the web app does. */
+  tokenExpiresAt: number;
+  email: string;
+  password: string;
   timezone: string;
 }
 

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { compareAudit, compareInbox, compareTasks } from './check.ts';
-import { commandsFor, note, type Profile, Register, testClockProfile, type World } from './commands.ts';
+import {
+  commandsFor,
+  note,
+  type Profile,
+  Register,
+  refreshSessions,
+  testClockProfile,
+  type World,
+} from './commands.ts';
 import type { Driver } from './driver.ts';
 import { ReferenceModel } from './reference.ts';
 
@@ -40,6 +48,7 @@ async function waitOutReminders(model: ReferenceModel, world: World) {
     if (driver.modelClock) model.advance(ms);
   }
   if (!driver.modelClock) model.advance(Math.max(0, driver.now() - model.now));
+  await refreshSessions(model, world);
   await driver.converge(async () => {
     for (const user of model.users) {
       await compareTasks(model, driver, user);
@@ -94,6 +103,7 @@ export async function runModelCheck(
           await fc.asyncModelRun(() => ({ model, real: world }), commands);
           await waitOutReminders(model, world);
           note(world, 'next occurrences created', model.adopted);
+          await refreshSessions(model, world);
           for (const user of model.users) await driver.converge(() => compareAudit(driver, user));
         } catch (err) {
           failedAt ||= performance.now();

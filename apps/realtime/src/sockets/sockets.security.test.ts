@@ -7,6 +7,7 @@ import {
   remoteAuthenticator,
   signAccessToken,
 } from '@tasktide/service-kit';
+import { standInApiAuth } from '@tasktide/service-kit/testing';
 import { Registry } from 'prom-client';
 import { createRealtimeMetrics } from '../metrics.ts';
 import { connectRealtime, stopListening } from '../testing.ts';
@@ -15,15 +16,8 @@ import { createSocketHub } from './service.ts';
 
 const SECRET = 'realtime-test-secret-realtime-test-0000';
 const tokenOwner = crypto.randomUUID();
-// The api answers token resolution over service invocation; here a fake knows one token.
-const invoker = {
-  async invoke(_app: string, _path: string, init?: RequestInit) {
-    const { token } = JSON.parse(String(init?.body)) as { token: string };
-    return token === 'tt_known'
-      ? Response.json({ user_id: tokenOwner, via: 'api_token' })
-      : new Response('unknown token', { status: 401 });
-  },
-};
+// The api answers token resolution over service invocation; here a stand-in knows one token.
+const { invoker } = standInApiAuth({ jwtSecret: SECRET, apiTokens: new Map([['tt_known', tokenOwner]]) });
 
 const hub = createSocketHub({
   buffer: { since: async () => ({ status: 'replay', events: [] }) },
