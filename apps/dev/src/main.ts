@@ -4,6 +4,7 @@
  * as separate processes with real daprd sidecars, Kafka and Postgres.
  */
 import { OPENAPI_JSON_PATH } from '@tasktide/api/app';
+import { exitOnSignal, stopListening } from '@tasktide/platform';
 import { createSystem } from './system.ts';
 
 const system = await createSystem();
@@ -22,10 +23,7 @@ console.log(`
     Health    ${base}/healthz · ${base}/readyz · ${base}/metrics
 `);
 
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, async () => {
-    await server.stop();
-    await system.stop();
-    process.exit(0);
-  });
-}
+exitOnSignal(system.logger, async () => {
+  await stopListening(server);
+  await system.stop();
+});

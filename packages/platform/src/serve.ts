@@ -1,5 +1,5 @@
 import type { Static, TObject, TProperties } from '@sinclair/typebox';
-import { ConfigError, createService, loadConfigOrExit, systemClock } from '@tasktide/service-kit';
+import { ConfigError, createService, type Logger, loadConfigOrExit, systemClock } from '@tasktide/service-kit';
 import type { AnyElysia } from 'elysia';
 import { bootstrapService, type ServiceRuntime } from './bootstrap.ts';
 import { mountModule } from './module.ts';
@@ -79,21 +79,48 @@ export function serveModule(
   const server = app.use(module.app).listen(opts.port);
   module.start();
   rt.logger.info({ port: opts.port }, `${name} listening`);
-  // Bounded: Bun 1.3.14's stop() never resolves after a server-side WebSocket close (oven-sh/bun#36223).
-  const stopServer = () => Promise.race([server.stop(), Bun.sleep(2_000)]);
+  const stopServer = () => stopListening(server);
+  exitOnSignal(rt.logger, async () => {
+    if (opts.stopModuleFirst) {
+      await module.stop();
+      await stopServer();
+    } else {
+      await stopServer();
+      await module.stop();
+    }
+    await rt.close();
+  });
+  return server;
+}
+
+/**
+ * Stops accepting, lets requests in flight finish for up to `graceMs`, then closes what is left
+ * (idle keep-alive connections would otherwise hold stop() open: after a 200-connection load the
+ * dev server did not exit for minutes). Also bounded because Bun 1.3.14's stop() never resolves
+ * after a server-side WebSocket close (oven-sh/bun#36223).
+ */
+export async function stopListening(server: { stop(force?: boolean): unknown }, graceMs = 2_000) {
+  await Promise.race([server.stop(), Bun.sleep(graceMs)]);
+  await Promise.race([server.stop(true), Bun.sleep(graceMs)]);
+}
+
+/**
+ * On SIGTERM/SIGINT: drain, then exit 0 — or exit 1 when draining takes longer than `deadlineMs`
+ * (a stuck consumer must not keep a pod Terminating until Kubernetes kills it).
+ */
+export function exitOnSignal(log: Pick<Logger, 'info' | 'error'>, drain: () => Promise<void>, deadlineMs = 15_000) {
+  let draining = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, async () => {
-      rt.logger.info({ signal }, 'draining');
-      if (opts.stopModuleFirst) {
-        await module.stop();
-        await stopServer();
-      } else {
-        await stopServer();
-        await module.stop();
-      }
-      await rt.close();
+      if (draining) return;
+      draining = true;
+      log.info({ signal }, 'draining');
+      setTimeout(() => {
+        log.error({ deadline_ms: deadlineMs }, 'drain took too long; exiting');
+        process.exit(1);
+      }, deadlineMs).unref();
+      await drain();
       process.exit(0);
     });
   }
-  return server;
 }

@@ -75,3 +75,35 @@ describe('request logs', () => {
     expect(line?.correlation_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('no secret reaches a log line, whatever path the request takes', () => {
+  test('property: secrets in bodies, headers and failing queries never appear in the output', async () => {
+    const fc = (await import('fast-check')).default;
+    await fc.assert(
+      fc.asyncProperty(fc.stringMatching(/^[A-Za-z0-9]{12,40}$/), async (secret) => {
+        const { lines, logger } = capture();
+        const queryError = Object.assign(
+          new Error(`Failed query: insert into api.users values ($1, $2)\nparams: a@b.c,${secret}`),
+          { name: 'DrizzleQueryError', params: ['a@b.c', secret] },
+        );
+        logger.error({ err: Object.assign(new Error('wrapped'), { cause: queryError }) }, 'unhandled error');
+        logger.info({ password: secret, body: { new_password: secret, token: secret } }, 'request');
+        logger.warn({ headers: { authorization: `Bearer ${secret}` }, passwordHash: secret }, 'odd');
+        const app = createService({ name: 'api', logger, metrics: createMetrics('api') }).post('/fail', () => {
+          throw queryError;
+        });
+        await app.handle(
+          new Request('http://localhost/fail', {
+            method: 'POST',
+            headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ password: secret }),
+          }),
+        );
+        await Bun.sleep(0);
+        expect(lines.length).toBeGreaterThan(3);
+        for (const line of lines) expect(JSON.stringify(line)).not.toContain(secret);
+      }),
+      { numRuns: 25, seed: 42 },
+    );
+  });
+});
