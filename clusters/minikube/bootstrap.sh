@@ -14,6 +14,40 @@ need() { command -v "$1" >/dev/null || { log "missing $1: install it first (clus
 need minikube
 need kubectl
 need openssl
+need curl
+
+# The tags in git are the images CI's release published (docs/release.md). On a fork or before the
+# first release there are none, and Argo CD would sync every service into ImagePullBackOff: say so
+# now, with what to do. Anonymous pulls only see public packages; set GHCR_TOKEN (a token with
+# read:packages) to check private ones, and see README "Private images" for the pull secret.
+check_images() {
+  local missing=0 values svc repo_name tag name token auth=()
+  for values in "$repo"/gitops/services/*/values.yaml; do
+    svc=$(basename "$(dirname "$values")")
+    repo_name=$(sed -n 's/^  repository: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$values")
+    tag=$(sed -n 's/^  tag: *"\([0-9a-f]\{40\}\)"$/\1/p' "$here/values/$svc.yaml")
+    name=${repo_name#ghcr.io/}
+    if [ -n "${GHCR_TOKEN:-}" ]; then
+      auth=(-u "${GHCR_USER:-token}:$GHCR_TOKEN")
+    fi
+    token=$(curl -fsS "${auth[@]}" "https://ghcr.io/token?scope=repository:$name:pull" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p') || token=""
+    if [ -z "$token" ] || ! curl -fsSI -o /dev/null -H "Authorization: Bearer $token" \
+      -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json' \
+      "https://ghcr.io/v2/$name/manifests/$tag"; then
+      log "not found: $repo_name:$tag (clusters/minikube/values/$svc.yaml)"
+      missing=1
+    fi
+  done
+  if [ "$missing" = 1 ]; then
+    log "push main and let the Release workflow publish the images (it bumps these tags), or pin"
+    log "published ones (docs/release.md, Pin workflow). TASKTIDE_SKIP_IMAGE_CHECK=1 syncs anyway."
+    exit 1
+  fi
+}
+if [ "${TASKTIDE_SKIP_IMAGE_CHECK:-0}" != 1 ]; then
+  log "checking that the images the tags in git name exist"
+  check_images
+fi
 
 if ! minikube status >/dev/null 2>&1; then
   log "starting minikube (4 CPU, 12 GiB, Calico so NetworkPolicies are enforced)"
@@ -33,7 +67,7 @@ kubectl -n argocd rollout status statefulset/argocd-application-controller --tim
 
 log "creating local secrets in namespace tasktide-secrets (kept if they exist)"
 kubectl create namespace tasktide-secrets --dry-run=client -o yaml | kubectl apply -f -
-for key in postgres-password jwt-secret webhook-signing-key operator-token dapr-app-token; do
+for key in postgres-password jwt-secret webhook-signing-key operator-token dapr-app-token smoke-password; do
   if ! kubectl -n tasktide-secrets get secret "$key" >/dev/null 2>&1; then
     value="$(openssl rand -hex 32)"
     kubectl -n tasktide-secrets create secret generic "$key" --from-literal=value="$value" >/dev/null

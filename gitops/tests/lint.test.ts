@@ -17,6 +17,7 @@ const shellScripts = [
   'scripts/platform/install-lint-tools.sh',
   'scripts/platform/install-promtool.sh',
   'clusters/minikube/bootstrap.sh',
+  'scripts/cluster/dapr-injector/install.sh',
 ].map((p) => join(repoRoot, p));
 
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { cwd: repoRoot, encoding: 'utf8' });

@@ -1,5 +1,9 @@
 // PostSync smoke test, run with the service's own image (bun is there): readiness, then for the
 // api one authenticated round trip. Exit code 1 turns the Argo CD sync red.
+//
+// The round trip uses ONE smoke account per cluster (SMOKE_EMAIL, password from the secret store):
+// it logs in, and only when that login is refused (the very first sync) registers the account.
+// Nothing new is written to production at each sync.
 const base = process.env.TARGET_URL ?? 'http://localhost:3000';
 const authenticated = process.env.SMOKE_AUTHENTICATED === 'true';
 
@@ -12,28 +16,38 @@ async function waitReady(attempts = 30): Promise<void> {
   throw new Error(`${base}/readyz did not answer 200`);
 }
 
-async function call(path: string, init: RequestInit & { expect: number }): Promise<unknown> {
-  const res = await fetch(`${base}${path}`, {
+async function call(path: string, init: RequestInit): Promise<Response> {
+  return fetch(`${base}${path}`, {
     ...init,
     headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
   });
-  if (res.status !== init.expect) throw new Error(`${path}: expected ${init.expect}, got ${res.status}`);
-  return res.json();
+}
+
+async function login(email: string, password: string): Promise<string | undefined> {
+  const res = await call('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email, password }) });
+  if (res.status === 401) return undefined;
+  if (res.status !== 200) throw new Error(`/api/v1/auth/login: expected 200 or 401, got ${res.status}`);
+  const session = (await res.json()) as { access_token?: string };
+  if (!session.access_token) throw new Error('login returned no access_token');
+  return session.access_token;
 }
 
 async function roundTrip(): Promise<void> {
-  // A fresh throwaway account each run; the .invalid domain can never receive mail.
-  const email = `smoke-${Date.now()}@smoke.tasktide.invalid`;
-  const password = crypto.randomUUID();
-  const register = { email, password, display_name: 'smoke test', timezone: 'UTC' };
-  await call('/api/v1/auth/register', { method: 'POST', body: JSON.stringify(register), expect: 201 });
-  const session = (await call('/api/v1/auth/login', {
-    method: 'POST',
-    body: JSON.stringify({ email, password }),
-    expect: 200,
-  })) as { access_token?: string };
-  if (!session.access_token) throw new Error('login returned no access_token');
-  await call('/api/v1/me', { headers: { authorization: `Bearer ${session.access_token}` }, expect: 200 });
+  const email = process.env.SMOKE_EMAIL;
+  const password = process.env.SMOKE_PASSWORD;
+  if (!email || !password) throw new Error('SMOKE_EMAIL and SMOKE_PASSWORD are required for the authenticated check');
+  let token = await login(email, password);
+  if (!token) {
+    // First sync on this cluster: the smoke account does not exist yet.
+    const register = { email, password, display_name: 'smoke test', timezone: 'UTC' };
+    const res = await call('/api/v1/auth/register', { method: 'POST', body: JSON.stringify(register) });
+    if (res.status === 409) throw new Error(`${email} exists but refuses the stored smoke password`);
+    if (res.status !== 201) throw new Error(`/api/v1/auth/register: expected 201, got ${res.status}`);
+    token = await login(email, password);
+    if (!token) throw new Error(`${email} was registered but its login is refused`);
+  }
+  const me = await call('/api/v1/me', { headers: { authorization: `Bearer ${token}` } });
+  if (me.status !== 200) throw new Error(`/api/v1/me: expected 200, got ${me.status}`);
 }
 
 try {
