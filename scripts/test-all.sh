@@ -45,6 +45,11 @@ if [ "${TASKTIDE_SKIP_KUBE:-0}" != 1 ]; then
   TASKTIDE_KWOK_BIN=$(scripts/platform/kube/install-kwok.sh)
   TASKTIDE_KUBECTL_BIN=$(scripts/platform/install-helm.sh)
   export TASKTIDE_ETCD_BIN TASKTIDE_KUBE_BIN TASKTIDE_KWOK_BIN TASKTIDE_KUBECTL_BIN TASKTIDE_KUBE=1
+  step "cluster tier: Dapr's sidecar injector and the pinned third-party charts/CRDs (Go module proxy; cached)"
+  TASKTIDE_DAPR_INJECTOR_BIN=$(scripts/cluster/dapr-injector/install.sh)
+  export TASKTIDE_DAPR_INJECTOR_BIN
+  # Prints what it obtained and, for each chart it could not, why (the tier names them again).
+  bun scripts/platform/charts/obtain.ts >&2
 fi
 
 step "Chromium for the web app's browser tests (Debian's; cached by apt)"
