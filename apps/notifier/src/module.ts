@@ -61,6 +61,7 @@ export function createNotifierModule(o: NotifierOptions): ServiceModule {
     log: o.log,
     registry: o.registry,
     backoffMs: o.webhookBackoffMs,
+    allowPrivate: o.allowPrivateWebhooks,
   });
   const fireDeps = {
     db,

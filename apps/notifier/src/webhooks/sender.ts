@@ -3,6 +3,7 @@ import type { Logger } from '@tasktide/service-kit';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { Counter, type Registry } from 'prom-client';
 import { webhookAttempts, webhookDeliveries, webhooks } from '../db/schema.ts';
+import { deliveryTarget, publicReason, type Resolve } from './egress.ts';
 import { signDelivery, webhookSecret } from './sign.ts';
 
 export interface SenderOptions {
@@ -17,6 +18,10 @@ export interface SenderOptions {
   timeoutMs?: number;
   pollMs?: number;
   batch?: number;
+  /** Development and tests only: deliver to private and loopback addresses and over http. */
+  allowPrivate?: boolean;
+  /** Name resolution (DNS by default); tests pass a table. */
+  resolve?: Resolve;
 }
 
 /**
@@ -36,6 +41,8 @@ export function createWebhookSender({
   timeoutMs = 10_000,
   pollMs = 1_000,
   batch = 20,
+  allowPrivate = false,
+  resolve,
 }: SenderOptions) {
   const outcomes = new Counter({
     name: 'tasktide_webhook_deliveries_total',
@@ -74,22 +81,27 @@ export function createWebhookSender({
         let status: number | null = null;
         let error: string | null = null;
         try {
-          const res = await fetch(hook.url, {
+          const target = await deliveryTarget(hook.url, { allowPrivate, resolve });
+          const res = await fetch(target.url, {
             method: 'POST',
             headers: {
+              host: target.host,
               'content-type': 'application/json',
               'user-agent': 'tasktide-webhooks/1',
               ...signDelivery(webhookSecret(masterKey, hook.id), delivery.id, body),
             },
             body,
+            // A redirect is an answer, not an instruction: following it could lead anywhere.
             redirect: 'manual',
             signal: AbortSignal.timeout(timeoutMs),
-          });
+            ...(target.tls ? { tls: target.tls } : {}),
+          } as RequestInit);
           status = res.status;
           await res.body?.cancel();
           if (!res.ok) error = `receiver answered ${res.status}`;
         } catch (err) {
-          error = (err as Error).message.slice(0, 300);
+          error = publicReason(err);
+          log?.debug({ err, delivery_id: delivery.id }, 'webhook delivery error');
         }
         const attempts = delivery.attempts + 1;
         await db.insert(webhookAttempts).values({

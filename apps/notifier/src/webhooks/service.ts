@@ -1,7 +1,9 @@
 import type { Db } from '@tasktide/db';
 import { AppError } from '@tasktide/service-kit';
 import { and, desc, eq } from 'drizzle-orm';
+import ipaddr from 'ipaddr.js';
 import { webhookDeliveries, webhooks } from '../db/schema.ts';
+import { isPublicAddress } from './egress.ts';
 import type { Delivery, Webhook } from './model.ts';
 import { webhookSecret } from './sign.ts';
 
@@ -30,11 +32,10 @@ export const toDelivery = (r: DeliveryRow): typeof Delivery.static => ({
   delivered_at: r.deliveredAt?.toISOString() ?? null,
 });
 
-const PRIVATE_HOST = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0\.|\[::1\]|\[f[cd])/i;
-
 /**
- * Webhook URLs must be https; plain http and private/loopback hosts are allowed only when
- * `allowPrivate` is set (development and tests), so a user cannot aim deliveries at the cluster.
+ * Webhook URLs must be https and name a public host; plain http and private/loopback hosts are
+ * allowed only when `allowPrivate` is set (development and tests). This is the early, friendly
+ * check; the one that protects is at delivery time (egress.ts), after resolving the name.
  */
 export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
   let url: URL;
@@ -48,7 +49,11 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
   const fail = (message: string) =>
     new AppError('validation_failed', `/url: ${message}`, { errors: [{ field: '/url', message }] });
   if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) throw fail('must use https');
-  if (!allowPrivate && PRIVATE_HOST.test(url.hostname)) throw fail('must not point at a private or loopback address');
+  const name = url.hostname.replace(/^\[|\]$/g, '');
+  const literal = ipaddr.isValid(name);
+  if (!allowPrivate && (literal ? !isPublicAddress(name) : /(^|\.)(localhost|local|internal|svc)\.?$/i.test(name))) {
+    throw fail('must not point at a private, loopback or cluster address');
+  }
   if (url.username || url.password) throw fail('must not carry credentials');
   return url.toString();
 }
