@@ -8,6 +8,7 @@ import {
   type Logger,
   type Metrics,
   systemClock,
+  withProblemResponses,
 } from '@tasktide/service-kit';
 import { webRoutes } from '@tasktide/web/routes';
 import { Elysia } from 'elysia';
@@ -77,7 +78,17 @@ export function buildApiDeps(opts: CreateApiOptions): ApiDeps {
   };
 }
 
+/** The OpenAPI document at /docs/json, with every operation's error responses (see withProblemResponses). */
 export const openapiDocs = () =>
+  new Elysia({ name: 'openapi-docs' })
+    .onAfterHandle(({ path, response }) => {
+      if (path === OPENAPI_JSON_PATH && response && typeof response === 'object') {
+        return withProblemResponses(response as Parameters<typeof withProblemResponses>[0]);
+      }
+    })
+    .use(openapiPlugin());
+
+const openapiPlugin = () =>
   openapi({
     path: '/docs',
     specPath: OPENAPI_JSON_PATH,

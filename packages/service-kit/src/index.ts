@@ -7,6 +7,7 @@ export * from './formats.ts';
 export * from './health.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
+export * from './openapi-problems.ts';
 export * from './remote-auth.ts';
 export * from './secrets.ts';
 export * from './service.ts';

@@ -28,7 +28,11 @@ export function accountRoutes(deps: ApiDeps) {
           status: 201,
           body: await register(tx, body),
         })),
-      { body: RegisterBody, response: { 201: User }, detail: { summary: 'Create an account' } },
+      {
+        body: RegisterBody,
+        response: { 201: User },
+        detail: { summary: 'Create an account', 'x-problems': [409, 422, 429] },
+      },
     )
     .post(
       '/auth/login',
@@ -47,7 +51,10 @@ export function accountRoutes(deps: ApiDeps) {
       {
         body: LoginBody,
         response: { 200: Session },
-        detail: { summary: 'Exchange email and password for an access token (rate-limited per account and IP)' },
+        detail: {
+          summary: 'Exchange email and password for an access token (rate-limited per account and IP)',
+          'x-problems': [401, 429],
+        },
       },
     )
     .get(
@@ -76,6 +83,7 @@ export function accountRoutes(deps: ApiDeps) {
         response: { 200: Session },
         detail: {
           summary: 'Change the password: every access token issued before ends; the answer carries a new one',
+          'x-problems': [403],
           security: [{ bearer: [] }],
         },
       },
@@ -99,6 +107,7 @@ export function accountRoutes(deps: ApiDeps) {
         body: DeleteAccountBody,
         detail: {
           summary: 'Delete the account and everything of it (confirm with the password); see the Security model',
+          'x-problems': [403],
           security: [{ bearer: [] }],
         },
       },

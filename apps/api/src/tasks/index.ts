@@ -47,7 +47,7 @@ export function taskRoutes(deps: ApiDeps) {
         set.headers.location = `/api/v1/tasks/${task.id}`;
         return committed(task, actor);
       },
-      { body: CreateTaskBody, response: { 201: Task }, detail: { summary: 'Create a task' } },
+      { body: CreateTaskBody, response: { 201: Task }, detail: { summary: 'Create a task', 'x-problems': [422] } },
     )
     .get('/', ({ query, principal }) => listTasks(deps.db, principal.userId, query, deps.clock.now()), {
       query: ListQuery,
@@ -69,7 +69,10 @@ export function taskRoutes(deps: ApiDeps) {
         params: TaskParams,
         body: PatchTaskBody,
         response: { 200: Task },
-        detail: { summary: 'Change a task (send If-Match: "<version>" to avoid overwriting a newer change)' },
+        detail: {
+          summary: 'Change a task (send If-Match: "<version>" to avoid overwriting a newer change)',
+          'x-problems': [412],
+        },
       },
     )
     .post(
@@ -86,7 +89,7 @@ export function taskRoutes(deps: ApiDeps) {
       {
         params: TaskParams,
         response: { 200: Task },
-        detail: { summary: 'Complete a task (recurring: the next one follows)' },
+        detail: { summary: 'Complete a task (recurring: the next one follows)', 'x-problems': [412, 422] },
       },
     )
     .post(
@@ -100,7 +103,11 @@ export function taskRoutes(deps: ApiDeps) {
         );
         return committed(task, actor);
       },
-      { params: TaskParams, response: { 200: Task }, detail: { summary: 'Reopen a completed task' } },
+      {
+        params: TaskParams,
+        response: { 200: Task },
+        detail: { summary: 'Reopen a completed task', 'x-problems': [409, 412, 422] },
+      },
     )
     .delete(
       '/:id',
@@ -113,7 +120,7 @@ export function taskRoutes(deps: ApiDeps) {
       {
         params: TaskParams,
         query: DeleteQuery,
-        detail: { summary: 'Delete a task, or with scope=series its whole future' },
+        detail: { summary: 'Delete a task, or with scope=series its whole future', 'x-problems': [412] },
       },
     );
 }

@@ -18,7 +18,7 @@ export function tokenRoutes(deps: ApiDeps) {
       {
         body: CreateTokenBody,
         response: { 201: CreatedApiToken },
-        detail: { summary: 'Create a personal API token (shown once)' },
+        detail: { summary: 'Create a personal API token (shown once)', 'x-problems': [422] },
       },
     )
     .get('/', ({ principal }) => listTokens(deps.db, principal.userId), {
