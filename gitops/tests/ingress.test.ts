@@ -91,3 +91,55 @@ describe('ingress checks catch broken fixtures', () => {
     expect(certificateProblems(ingresses, twice).join()).toContain('2 Certificates write secret tasktide-tls');
   });
 });
+
+/**
+ * Which paths reach a service from outside: the internal routes (Dapr service invocation: another
+ * user's task, creating occurrences), metrics and probes must not match any Ingress rule.
+ */
+function exposedInternals(ingresses: Located[]): string[] {
+  const rules = ingresses.flatMap(({ object }) =>
+    ((object.spec as Loose).rules ?? []).flatMap((r: Loose) =>
+      (r.http?.paths ?? []).map((p: Loose) => ({
+        path: String(p.path),
+        type: String(p.pathType),
+        name: object.metadata.name,
+      })),
+    ),
+  );
+  const matches = (probe: string) =>
+    rules.filter((r) =>
+      r.type === 'Exact'
+        ? probe === r.path
+        : probe === r.path || probe.startsWith(r.path.endsWith('/') ? r.path : `${r.path}/`),
+    );
+  return ['/internal/tasks/x', '/internal/auth/resolve', '/metrics', '/healthz', '/readyz'].flatMap((probe) =>
+    matches(probe).map((r) => `${probe} reaches Ingress ${String(r.name)} (path ${r.path}, ${r.type})`),
+  );
+}
+
+describe.each([...clusters])('what the ingress exposes on %s', (cluster) => {
+  test('no internal route, metrics or probe is routed from outside; the app and API are', async () => {
+    const ingresses = (await renderServices())
+      .filter((r) => r.cluster === cluster)
+      .flatMap((r) => r.objects)
+      .filter((o) => o.object.kind === 'Ingress');
+    expect(exposedInternals(ingresses)).toEqual([]);
+    const paths = ingresses.flatMap(({ object }) =>
+      ((object.spec as Loose).rules ?? []).flatMap((r: Loose) => (r.http?.paths ?? []).map((p: Loose) => p.path)),
+    );
+    expect(paths).toEqual(expect.arrayContaining(['/', '/api/v1/', '/static/', '/docs']));
+  });
+
+  test('a catch-all "/" prefix on the api would expose /internal (the fixture fails)', async () => {
+    const ingresses = (await renderServices())
+      .filter((r) => r.cluster === cluster)
+      .flatMap((r) => r.objects)
+      .filter((o) => o.object.kind === 'Ingress')
+      .map((i) =>
+        broken(i, (o) => {
+          o.spec.rules[0].http.paths[0] = { ...o.spec.rules[0].http.paths[0], path: '/', pathType: 'Prefix' };
+        }),
+      );
+    expect(exposedInternals(ingresses).join('\n')).toContain('/internal/tasks/x reaches Ingress');
+  });
+});

@@ -1,6 +1,7 @@
 import { openapi } from '@elysiajs/openapi';
 import type { DbHandle } from '@tasktide/db';
 import { registerDbPoolMetrics } from '@tasktide/db';
+import type { StateStore } from '@tasktide/platform';
 import {
   type Clock,
   createAuthenticator,
@@ -13,7 +14,7 @@ import {
 import { webRoutes } from '@tasktide/web/routes';
 import { Elysia } from 'elysia';
 import { accountRoutes } from './accounts/index.ts';
-import { createLoginLimiter } from './accounts/service.ts';
+import { createAccountLimits } from './accounts/limits.ts';
 import { createSessionCheck } from './accounts/sessions.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiDeps } from './context.ts';
@@ -35,6 +36,8 @@ export interface CreateApiOptions {
   metrics: Metrics;
   onOutboxWrite?: () => void;
   clock?: Clock;
+  /** Where the abuse counters live (the platform's state store: shared by every replica). */
+  state: StateStore;
   /** Extra readiness checks (e.g. the Dapr sidecar). */
   readiness?: Record<string, () => Promise<unknown>>;
 }
@@ -61,9 +64,11 @@ export function buildApiDeps(opts: CreateApiOptions): ApiDeps {
     db,
     config: opts.config,
     jwtKey: new TextEncoder().encode(opts.config.JWT_SECRET),
-    limiter: createLoginLimiter({
-      maxAttempts: opts.config.LOGIN_MAX_ATTEMPTS,
+    limits: createAccountLimits(opts.state, {
+      loginPerAccountAddress: opts.config.LOGIN_MAX_ATTEMPTS,
+      loginPerAddress: opts.config.LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
       windowSeconds: opts.config.LOGIN_WINDOW_SECONDS,
+      registrationsPerHour: opts.config.REGISTRATIONS_PER_ADDRESS_PER_HOUR,
     }),
     authenticate: createAuthenticator({
       jwtSecret: opts.config.JWT_SECRET,

@@ -1,6 +1,6 @@
 import type { Db } from '@tasktide/db';
 import { type Authenticate, type Clock, formatTraceparent, requestContext } from '@tasktide/service-kit';
-import type { LoginLimiter } from './accounts/service.ts';
+import type { AccountLimits } from './accounts/limits.ts';
 import type { SessionCheck } from './accounts/sessions.ts';
 import type { ApiConfig } from './config.ts';
 import type { TaskMetrics } from './tasks/metrics.ts';
@@ -9,9 +9,10 @@ import type { Actor } from './tasks/service.ts';
 /** Everything the api's controllers need, built once at start (see app.ts). */
 export interface ApiDeps {
   db: Db;
-  config: Pick<ApiConfig, 'ACCESS_TOKEN_TTL_SECONDS' | 'TRUST_PROXY' | 'APP_API_TOKEN'>;
+  config: Pick<ApiConfig, 'ACCESS_TOKEN_TTL_SECONDS' | 'TRUSTED_PROXY_HOPS' | 'APP_API_TOKEN'>;
   jwtKey: Uint8Array;
-  limiter: LoginLimiter;
+  /** Login and registration limits, shared by replicas through the state store. */
+  limits: AccountLimits;
   authenticate: Authenticate;
   /** Ends sessions of a changed password or a deleted account (see accounts/sessions.ts). */
   sessions: SessionCheck;

@@ -43,6 +43,7 @@ export const apiService = defineService({
       metrics,
       onOutboxWrite: relay.notify,
       clock,
+      state: platform.state,
     });
     return {
       appId: API_APP_ID,

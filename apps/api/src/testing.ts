@@ -1,4 +1,5 @@
 import { createTestDb, type DbKind } from '@tasktide/db/testing';
+import { createEmbeddedState, embeddedMigrations } from '@tasktide/platform';
 import { type Clock, createLogger, createMetrics, parseConfig } from '@tasktide/service-kit';
 import { createApiApp } from './app.ts';
 import { apiConfigSchema } from './config.ts';
@@ -57,6 +58,10 @@ export function testApiConfig(env: Record<string, string> = {}) {
   const config = parseConfig(apiConfigSchema, {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Every in-process call comes from one (unknown) address: tests that do not test the limits
+    // sign up far more users than an address may.
+    REGISTRATIONS_PER_ADDRESS_PER_HOUR: '100000',
+    LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000',
     ...env,
   });
   // Credentials are not env config (they come from a secret store); tests pass them alongside.
@@ -70,6 +75,8 @@ export function testApiConfig(env: Record<string, string> = {}) {
 export async function createTestApi(kind: DbKind, env: Record<string, string> = {}, clock?: Clock) {
   const db = await createTestDb(kind);
   await db.migrate(apiMigrations);
+  // The abuse counters need a state store: the embedded one, on the same database.
+  await db.migrate(embeddedMigrations);
   const config = testApiConfig(env);
   const app = createApiApp({
     db,
@@ -77,6 +84,7 @@ export async function createTestApi(kind: DbKind, env: Record<string, string> = 
     logger: createLogger({ service: 'api', level: config.LOG_LEVEL }),
     metrics: createMetrics('api'),
     clock,
+    state: createEmbeddedState(db.db, 'api'),
   });
   return { app, db, ...apiClient((r) => app.handle(r)), close: () => db.close() };
 }

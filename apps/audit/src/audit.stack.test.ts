@@ -45,7 +45,14 @@ describe.skipIf(!stackEnabled)('audit on the real stack (daprd + Kafka + Postgre
         registry: metrics.registry,
         backoffMaxMs: 2_000,
       });
-      const app = createApiApp({ db: apiDb, config, logger, metrics, onOutboxWrite: () => relay.notify() });
+      const app = createApiApp({
+        state: platform.state,
+        db: apiDb,
+        config,
+        logger,
+        metrics,
+        onOutboxWrite: () => relay.notify(),
+      });
       api = apiClient((r) => app.handle(r));
       return app;
     });

@@ -48,6 +48,7 @@ describe.skipIf(!stackEnabled)('trace and correlation ids across real sidecars',
           registry: metrics.registry,
         });
         const api = createApiApp({
+          state: platform.state,
           db: apiDb,
           config: testApiConfig(),
           logger: apiLog,

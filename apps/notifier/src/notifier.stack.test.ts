@@ -77,7 +77,14 @@ describe.skipIf(!stackEnabled)('recurrence and reminders on the real stack', () 
         pubsub: platform.pubsub,
         registry: metrics.registry,
       });
-      const api = createApiApp({ db: apiDb, config, logger, metrics, onOutboxWrite: () => relay.notify() });
+      const api = createApiApp({
+        state: platform.state,
+        db: apiDb,
+        config,
+        logger,
+        metrics,
+        onOutboxWrite: () => relay.notify(),
+      });
       client = apiClient((r) => api.handle(r));
       return api;
     });

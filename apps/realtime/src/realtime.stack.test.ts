@@ -45,7 +45,14 @@ describe.skipIf(!stackEnabled)('realtime on the real stack: two replicas, one up
         pubsub: platform.pubsub,
         registry: apiMetrics.registry,
       });
-      const api = createApiApp({ db: apiDb, config, logger, metrics: apiMetrics, onOutboxWrite: () => relay.notify() });
+      const api = createApiApp({
+        state: platform.state,
+        db: apiDb,
+        config,
+        logger,
+        metrics: apiMetrics,
+        onOutboxWrite: () => relay.notify(),
+      });
       client = apiClient((r) => api.handle(r));
       return api;
     });

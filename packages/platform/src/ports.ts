@@ -40,6 +40,11 @@ export interface StateStore {
    * won the claim. Used to make effects outside the database happen once.
    */
   claim<T>(key: string, value: T, opts?: { ttlSeconds?: number }): Promise<boolean>;
+  /**
+   * Optimistic concurrency: stores the value only if the key still has `etag` (what get() saw).
+   * False when someone wrote in between — read again and retry.
+   */
+  replace<T>(key: string, value: T, etag: string, opts?: { ttlSeconds?: number }): Promise<boolean>;
   delete(key: string): Promise<void>;
 }
 

@@ -5,7 +5,7 @@ import { createTestApi, type TestApi } from '../testing.ts';
 describe.each(dbKinds())('accounts on %s', (kind) => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await createTestApi(kind, { LOGIN_MAX_ATTEMPTS: '3' });
+    api = await createTestApi(kind, { LOGIN_MAX_ATTEMPTS: '3', TRUSTED_PROXY_HOPS: '1' });
   }, 120_000);
   afterAll(() => api.close());
 
@@ -76,6 +76,31 @@ describe.each(dbKinds())('accounts on %s', (kind) => {
     expect(wrong.body.detail).toBe(unknown.body.detail);
   });
 
+  const from = (address: string) => ({ 'x-forwarded-for': `203.0.113.99, ${address}` });
+  const login = (email: string, password: string, address: string) =>
+    api.call('POST', '/api/v1/auth/login', { body: { email, password }, headers: from(address) });
+
+  test("an attacker's failures from one address do not lock the owner out from another", async () => {
+    const u = await api.signUp();
+    for (let i = 0; i < 3; i++) expect((await login(u.email, 'wrong password', '198.51.100.7')).status).toBe(401);
+    expect((await login(u.email, u.password, '198.51.100.7')).status).toBe(429);
+    expect((await login(u.email, u.password, '192.0.2.44')).status).toBe(200);
+  });
+
+  test('the client address is the entry the ingress appended, not what the client wrote', async () => {
+    const u = await api.signUp();
+    // The client rotates the leftmost entry: it is ignored, the rightmost counts.
+    for (let i = 0; i < 3; i++) {
+      const spoofed = { 'x-forwarded-for': `10.9.9.${i}, 198.51.100.8` };
+      const res = await api.call('POST', '/api/v1/auth/login', {
+        body: { email: u.email, password: 'wrong password' },
+        headers: spoofed,
+      });
+      expect(res.status).toBe(401);
+    }
+    expect((await login(u.email, u.password, '198.51.100.8')).status).toBe(429);
+  });
+
   test('login is rate-limited per account and IP, with Retry-After', async () => {
     const u = await api.signUp();
     for (let i = 0; i < 3; i++) {
@@ -132,5 +157,49 @@ describe.each(dbKinds())('accounts on %s', (kind) => {
     expect(res.status).toBe(400);
     const fields = res.body.errors.map((e: { field: string }) => e.field);
     expect(fields).toContain('/name');
+  });
+});
+
+describe.each(dbKinds())('address-wide limits on %s', (kind) => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await createTestApi(kind, {
+      TRUSTED_PROXY_HOPS: '1',
+      LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '4',
+      REGISTRATIONS_PER_ADDRESS_PER_HOUR: '2',
+    });
+  }, 120_000);
+  afterAll(() => api.close());
+  const headers = (address: string) => ({ 'x-forwarded-for': address });
+
+  test('one address cannot try passwords against many accounts', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await api.call('POST', '/api/v1/auth/login', {
+        body: { email: `nobody-${i}@example.com`, password: 'guess guess guess' },
+        headers: headers('198.51.100.20'),
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+  });
+
+  test('registration is throttled per address (each one costs an argon2 hash)', async () => {
+    const register = (n: number, address: string) =>
+      api.call('POST', '/api/v1/auth/register', {
+        body: {
+          email: `r${n}-${crypto.randomUUID().slice(0, 8)}@example.com`,
+          password: 'correct horse battery',
+          display_name: 'R',
+          timezone: 'UTC',
+        },
+        headers: headers(address),
+      });
+    expect((await register(1, '198.51.100.30')).status).toBe(201);
+    expect((await register(2, '198.51.100.30')).status).toBe(201);
+    const third = await register(3, '198.51.100.30');
+    expect(third.status).toBe(429);
+    expect(third.headers.get('content-type')).toContain('application/problem+json');
+    expect((await register(4, '198.51.100.31')).status).toBe(201);
   });
 });

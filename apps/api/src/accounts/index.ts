@@ -4,30 +4,21 @@ import { Elysia } from 'elysia';
 import type { ApiDeps } from '../context.ts';
 import { outbox } from '../db/schema.ts';
 import { idempotentPost } from '../idempotency/respond.ts';
+import { clientAddress } from './limits.ts';
 import { ChangePasswordBody, DeleteAccountBody, LoginBody, RegisterBody, Session, User } from './model.ts';
 import { changePassword, deleteAccount, getUser, login, register, toUserDto } from './service.ts';
-
-function clientIp(
-  request: Request,
-  server: { requestIP(r: Request): { address: string } | null } | null,
-  trustProxy: boolean,
-) {
-  if (trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return server?.requestIP(request)?.address ?? 'unknown';
-}
 
 export function accountRoutes(deps: ApiDeps) {
   return new Elysia({ tags: ['accounts'] })
     .post(
       '/auth/register',
-      ({ body, request, set }) =>
-        idempotentPost(deps.db, { request, set, scope: 'anon', body }, async (tx) => ({
+      async ({ body, request, set, server }) => {
+        await deps.limits.beforeRegistration(clientAddress(request, server, deps.config.TRUSTED_PROXY_HOPS));
+        return idempotentPost(deps.db, { request, set, scope: 'anon', body }, async (tx) => ({
           status: 201,
           body: await register(tx, body),
-        })),
+        }));
+      },
       {
         body: RegisterBody,
         response: { 201: User },
@@ -40,13 +31,13 @@ export function accountRoutes(deps: ApiDeps) {
         login(
           deps.db,
           {
-            limiter: deps.limiter,
+            limits: deps.limits,
             jwtKey: deps.jwtKey,
             ttlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS,
             now: deps.clock.now(),
           },
           body,
-          clientIp(request, server, deps.config.TRUST_PROXY),
+          clientAddress(request, server, deps.config.TRUSTED_PROXY_HOPS),
         ),
       {
         body: LoginBody,

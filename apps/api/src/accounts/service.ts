@@ -2,8 +2,8 @@ import { type Db, type Executor, pgErrorCode, type Tx, UNIQUE_VIOLATION } from '
 import { type AnyEvent, createEvent } from '@tasktide/events';
 import { AppError, signAccessToken } from '@tasktide/service-kit';
 import { eq } from 'drizzle-orm';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { idempotencyKeys, seriesCancellations, type UserRow, users } from '../db/schema.ts';
+import type { AccountLimits } from './limits.ts';
 import type { LoginInput, RegisterInput, UserDto } from './model.ts';
 import { isValidTimeZone } from './timezone.ts';
 
@@ -48,32 +48,18 @@ export async function register(db: Executor, input: RegisterInput): Promise<User
 // does not reveal which emails have accounts.
 const decoyHash = Bun.password.hash('decoy-password-for-timing', { algorithm: 'argon2id' });
 
-export function createLoginLimiter(opts: { maxAttempts: number; windowSeconds: number }) {
-  return new RateLimiterMemory({ points: opts.maxAttempts, duration: opts.windowSeconds });
-}
-export type LoginLimiter = ReturnType<typeof createLoginLimiter>;
-
 export async function login(
   db: Db,
-  deps: { limiter: LoginLimiter; jwtKey: Uint8Array; ttlSeconds: number; now?: Date },
+  deps: { limits: AccountLimits; jwtKey: Uint8Array; ttlSeconds: number; now?: Date },
   input: LoginInput,
   clientIp: string,
 ) {
   const email = normalizeEmail(input.email);
-  const limiterKey = `${email}|${clientIp}`;
-  try {
-    await deps.limiter.consume(limiterKey);
-  } catch (res) {
-    if (!(res instanceof RateLimiterRes)) throw res;
-    const retryAfter = Math.ceil(res.msBeforeNext / 1000);
-    throw new AppError('rate_limited', `Too many login attempts; try again in ${retryAfter} s`, {
-      headers: { 'retry-after': String(retryAfter) },
-    });
-  }
+  await deps.limits.beforeLogin(email, clientIp);
   const [row] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   const ok = await Bun.password.verify(input.password, row?.passwordHash ?? (await decoyHash));
   if (!row || !ok) throw new AppError('unauthenticated', 'Email or password is wrong');
-  await deps.limiter.delete(limiterKey);
+  await deps.limits.afterLogin(email, clientIp);
   const { token, expiresAt } = await signAccessToken(deps.jwtKey, row.id, deps.ttlSeconds, deps.now);
   return {
     access_token: token,

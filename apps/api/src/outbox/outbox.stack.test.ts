@@ -33,7 +33,14 @@ describe.skipIf(!stackEnabled)('outbox to Kafka through daprd (real stack)', () 
         registry: metrics.registry,
         backoffMaxMs: 2_000,
       });
-      const api = createApiApp({ db, config, logger, metrics, onOutboxWrite: () => relay.notify() });
+      const api = createApiApp({
+        state: platform.state,
+        db,
+        config,
+        logger,
+        metrics,
+        onOutboxWrite: () => relay.notify(),
+      });
       client = apiClient((r) => api.handle(r));
       return api;
     });

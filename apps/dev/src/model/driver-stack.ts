@@ -38,7 +38,14 @@ export async function stackDriver({ convergeMs = 45_000 } = {}): Promise<Driver>
   const api = await stack.startApp('api', (platform) => {
     const metrics = createMetrics('api');
     relay = createOutboxRelay({ db: apiDb.db, tables: { outbox, relayLease }, pubsub: platform.pubsub, log: logger });
-    return createApiApp({ db: apiDb, config: testApiConfig(), logger, metrics, onOutboxWrite: () => relay?.notify() });
+    return createApiApp({
+      state: platform.state,
+      db: apiDb,
+      config: testApiConfig(),
+      logger,
+      metrics,
+      onOutboxWrite: () => relay?.notify(),
+    });
   });
   relay?.start();
   const mounted: ReturnType<typeof mountModule>[] = [];

@@ -59,6 +59,9 @@ export async function embeddedDriver(opts: { db?: DbKind; start?: Date; logLevel
       // The sweep races the job callbacks on every jump of the clock: exactly-once must hold anyway.
       REMINDER_SWEEP_EVERY_MS: '200',
       REMINDER_SWEEP_GRACE_MS: '0',
+      // Every sequence signs up fresh users, all from one in-process address.
+      REGISTRATIONS_PER_ADDRESS_PER_HOUR: '100000',
+      LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000',
     },
     bus: { pollMs: 20, backoffMs: 20, maxBackoffMs: 200 },
     jobsPollMs: 20,

@@ -119,6 +119,25 @@ export function createDaprPlatform(opts: DaprPlatformOptions): Platform {
       if (/no item was updated|etag/i.test(body)) return false;
       throw new Error(`state claim ${key}: ${res.status} ${body}`);
     },
+    async replace(key, value, etag, o = {}) {
+      const res = await call(`/state/${stateStore}`, {
+        method: 'POST',
+        body: JSON.stringify([
+          {
+            key,
+            value,
+            etag,
+            options: { concurrency: 'first-write' },
+            metadata: o.ttlSeconds ? { ttlInSeconds: String(o.ttlSeconds) } : undefined,
+          },
+        ]),
+      });
+      if (res.ok) return true;
+      if (res.status === 409) return false;
+      const body = await res.text();
+      if (/no item was updated|etag/i.test(body)) return false;
+      throw new Error(`state replace ${key}: ${res.status} ${body}`);
+    },
     async delete(key) {
       const res = await call(`/state/${stateStore}/${encodeURIComponent(key)}`, { method: 'DELETE' });
       if (!res.ok) throw new Error(`state delete ${key}: ${res.status}`);

@@ -41,6 +41,16 @@ export function createEmbeddedState(db: Db, prefix: string): StateStore {
         .returning({ key: stateEntries.key });
       return won.length === 1;
     },
+    async replace(key, value, etag, opts = {}) {
+      const updated = await db
+        .update(stateEntries)
+        .set({ value, etag: crypto.randomUUID(), expiresAt: expiry(opts.ttlSeconds) })
+        .where(
+          sql`${stateEntries.key} = ${k(key)} and ${stateEntries.etag} = ${etag} and (${stateEntries.expiresAt} is null or ${stateEntries.expiresAt} > now())`,
+        )
+        .returning({ key: stateEntries.key });
+      return updated.length === 1;
+    },
     async delete(key) {
       await db.delete(stateEntries).where(eq(stateEntries.key, k(key)));
     },

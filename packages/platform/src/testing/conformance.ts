@@ -164,6 +164,12 @@ export function platformConformance(
       expect(results.filter(Boolean)).toHaveLength(1);
       await platform.state.delete(claimKey);
       expect(await platform.state.claim(claimKey, { n: 4 })).toBe(true);
+      // Optimistic concurrency: of two writers that read the same etag, one wins.
+      const seen = await platform.state.get<{ n: number }>(claimKey);
+      expect(seen?.etag).toBeTruthy();
+      const writes = await Promise.all([5, 6].map((n) => platform.state.replace(claimKey, { n }, seen?.etag ?? '')));
+      expect(writes.filter(Boolean)).toHaveLength(1);
+      expect(await platform.state.replace(claimKey, { n: 7 }, seen?.etag ?? '')).toBe(false);
     }, 30_000);
 
     test('secrets are read from the secret store', async () => {
