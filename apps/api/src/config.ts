@@ -15,6 +15,8 @@ export const apiOwnConfigSchema = t.Object({
   /** Login attempts allowed per address, across accounts, per window. */
   LOGIN_MAX_ATTEMPTS_PER_ADDRESS: t.Integer({ default: 100, minimum: 1 }),
   LOGIN_WINDOW_SECONDS: t.Integer({ default: 900, minimum: 1 }),
+  /** How often idempotency keys older than their 24 h are deleted. */
+  IDEMPOTENCY_PRUNE_EVERY_MS: t.Integer({ default: 3_600_000, minimum: 1_000 }),
   /** Registrations allowed per address per hour (each costs an argon2 hash). */
   REGISTRATIONS_PER_ADDRESS_PER_HOUR: t.Integer({ default: 20, minimum: 1 }),
 });

@@ -7,6 +7,7 @@ import { apiRoutes, buildApiDeps, openapiDocs } from './app.ts';
 import { apiOwnConfigSchema } from './config.ts';
 import { apiMigrations } from './db/migrations.ts';
 import { outbox, relayLease } from './db/schema.ts';
+import { pruneIdempotencyKeys } from './idempotency/service.ts';
 
 export const API_APP_ID = 'api';
 
@@ -45,12 +46,23 @@ export const apiService = defineService({
       clock,
       state: platform.state,
     });
+    // Idempotency keys are kept 24 h; without pruning the table grows forever.
+    let pruning: ReturnType<typeof setInterval> | undefined;
+    const prune = () =>
+      pruneIdempotencyKeys(db.db, clock.now()).catch((err) => logger.warn({ err }, 'pruning idempotency keys failed'));
     return {
       appId: API_APP_ID,
       routes: new Elysia({ name: 'module:api' }).use(apiRoutes(deps)).use(webRoutes()),
       subscriptions: [],
-      start: () => relay.start(),
-      stop: () => relay.stop(),
+      start() {
+        relay.start();
+        void prune();
+        pruning = setInterval(prune, config.IDEMPOTENCY_PRUNE_EVERY_MS);
+      },
+      async stop() {
+        clearInterval(pruning);
+        await relay.stop();
+      },
       pending: () => relay.pending(),
     };
   },

@@ -5,15 +5,18 @@ import type { Platform, ServiceModule } from '@tasktide/platform';
 import { type Clock, type Logger, remoteAuthenticator, systemClock } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import type { Registry } from 'prom-client';
+import { fanOut, type NotificationChannel } from './channels/channel.ts';
+import { notificationFromReminder } from './channels/from-reminder.ts';
 import { outbox, processedEvents, relayLease } from './db/schema.ts';
 import { forgetUser } from './forget-user.ts';
+import { inboxChannel } from './inbox/channel.ts';
 import { inboxRoutes } from './inbox/index.ts';
-import { recordReminderDue } from './inbox/service.ts';
 import { fireReminder } from './reminders/fire.ts';
 import { cancelJobs, registerJobs } from './reminders/jobs.ts';
 import { createReminderMetrics } from './reminders/metrics.ts';
 import { type JobOps, syncReminders } from './reminders/schedule.ts';
 import { reminderSweep } from './reminders/sweep.ts';
+import { webhookChannel } from './webhooks/channel.ts';
 import { webhookRoutes } from './webhooks/index.ts';
 import { createWebhookSender } from './webhooks/sender.ts';
 
@@ -63,6 +66,9 @@ export function createNotifierModule(o: NotifierOptions): ServiceModule {
     backoffMs: o.webhookBackoffMs,
     allowPrivate: o.allowPrivateWebhooks,
   });
+  // Every way the user is told something. A new channel (e-mail, push, chat) is a folder with a
+  // NotificationChannel and one entry here.
+  const channels: NotificationChannel[] = [inboxChannel(), webhookChannel(sender)];
   const fireDeps = {
     db,
     invoker: o.platform.invoker,
@@ -99,11 +105,11 @@ export function createNotifierModule(o: NotifierOptions): ServiceModule {
     types: ['reminder.due'],
     handler: async (event) => {
       const applied = await onceInTransaction(db, processedEvents, 'notifier-inbox', event.event_id, (tx) =>
-        recordReminderDue(tx, event),
+        fanOut(tx, channels, notificationFromReminder(event)),
       );
       if (applied) {
         relay.notify();
-        sender.notify();
+        for (const channel of channels) channel.notify?.();
       }
       return success;
     },
@@ -137,10 +143,10 @@ export function createNotifierModule(o: NotifierOptions): ServiceModule {
     },
     start() {
       relay.start();
-      sender.start();
+      for (const channel of channels) channel.start?.();
     },
     async stop() {
-      await sender.stop();
+      for (const channel of channels) await channel.stop?.();
       await relay.stop();
     },
     pending: () => relay.pending(),

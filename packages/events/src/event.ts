@@ -92,10 +92,3 @@ export function createEvent<T extends EventType>(type: T, payload: PayloadOf<T>,
   if (!result.ok) throw new Error(`invalid ${type} event: ${result.reason}`);
   return event as unknown as EventOf<T>;
 }
-
-export function isEventOf<T extends EventType>(
-  event: AnyEvent,
-  type: T,
-): event is Extract<AnyEvent, { event_type: T }> {
-  return event.event_type === type;
-}

@@ -1,6 +1,6 @@
 import type { Db } from '@tasktide/db';
 import type { PubSub } from '@tasktide/platform';
-import type { Logger } from '@tasktide/service-kit';
+import { backoffDelay, type Logger } from '@tasktide/service-kit';
 import { and, asc, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Registry } from 'prom-client';
 import { outboxMetrics } from './metrics.ts';
@@ -28,10 +28,8 @@ export interface RelayOptions {
   pruneEveryMs?: number;
 }
 
-/** Delay before the next try after `failures` consecutive failures (exponential with jitter). */
-export function backoffDelay(failures: number, baseMs: number, maxMs: number, random = Math.random): number {
-  return Math.round(Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1)) * (0.8 + random() * 0.4));
-}
+/** Kept as the relay's name for it; the one implementation lives in service-kit. */
+export { backoffDelay };
 
 /**
  * Drains the outbox to the bus. One instance at a time holds a lease row (several api replicas are

@@ -99,9 +99,3 @@ export function problemResponse(p: Problem, headers: Record<string, string> = {}
     headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers },
   });
 }
-
-/** True for errors worth retrying when they happen in background work (consumers, relay). */
-export function isRetryable(err: unknown): boolean {
-  if (err instanceof AppError) return err.status >= 500 || err.code === 'rate_limited';
-  return true;
-}

@@ -1,4 +1,5 @@
 export * from './auth.ts';
+export * from './backoff.ts';
 export * from './body.ts';
 export * from './clock.ts';
 export * from './config.ts';

@@ -1,11 +1,11 @@
 import { type Db, type Executor, pgErrorCode, type Tx, UNIQUE_VIOLATION } from '@tasktide/db';
 import { type AnyEvent, createEvent } from '@tasktide/events';
+import { isTimeZone as isValidTimeZone } from '@tasktide/recurrence';
 import { AppError, signAccessToken } from '@tasktide/service-kit';
 import { eq } from 'drizzle-orm';
 import { idempotencyKeys, seriesCancellations, type UserRow, users } from '../db/schema.ts';
 import type { AccountLimits } from './limits.ts';
 import type { LoginInput, RegisterInput, UserDto } from './model.ts';
-import { isValidTimeZone } from './timezone.ts';
 
 export function toUserDto(row: UserRow): UserDto {
   return {

@@ -1,6 +1,10 @@
-import { describeRecurrence, normalizeRecurrence, previewOccurrences } from '@tasktide/recurrence';
+import {
+  describeRecurrence,
+  isTimeZone as isValidTimeZone,
+  normalizeRecurrence,
+  previewOccurrences,
+} from '@tasktide/recurrence';
 import { AppError, type FieldError } from '@tasktide/service-kit';
-import { isValidTimeZone } from '../accounts/timezone.ts';
 import { formatInZone } from '../tasks/parse/service.ts';
 import { parseDueAt } from '../tasks/validate.ts';
 import type { PreviewDto, PreviewInput } from './model.ts';

@@ -1,6 +1,5 @@
-import { normalizeRecurrence } from '@tasktide/recurrence';
+import { isTimeZone as isValidTimeZone, normalizeRecurrence } from '@tasktide/recurrence';
 import { AppError, type FieldError } from '@tasktide/service-kit';
-import { isValidTimeZone } from '../accounts/timezone.ts';
 
 const OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 

@@ -1,9 +1,7 @@
-import type { Db, Tx } from '@tasktide/db';
-import { createEvent, type EventOf } from '@tasktide/events';
-import { writeEvents } from '@tasktide/outbox';
+import type { Db } from '@tasktide/db';
 import { AppError } from '@tasktide/service-kit';
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { notifications, outbox, webhookDeliveries, webhooks } from '../db/schema.ts';
+import { notifications } from '../db/schema.ts';
 import type { Notification } from './model.ts';
 
 type Row = typeof notifications.$inferSelect;
@@ -19,68 +17,6 @@ function toDto(row: Row): typeof Notification.static {
     created_at: row.createdAt.toISOString(),
     reminder: row.reminder ?? null,
   };
-}
-
-function describeDue(event: EventOf<'reminder.due'>): string {
-  const minutes = event.payload.offset_minutes;
-  const when =
-    minutes === 0
-      ? 'now'
-      : minutes % 1440 === 0
-        ? `in ${minutes / 1440} day(s)`
-        : minutes % 60 === 0
-          ? `in ${minutes / 60} hour(s)`
-          : `in ${minutes} minute(s)`;
-  return `"${event.payload.title}" is due ${when} (${event.payload.due_at})${event.payload.late ? ' — sent late' : ''}`;
-}
-
-/**
- * The effect of a reminder.due event, inside the consumer's ledger transaction: the inbox entry,
- * one pending delivery per active webhook of the user, and notification.created for live clients.
- */
-export async function recordReminderDue(tx: Tx, event: EventOf<'reminder.due'>): Promise<void> {
-  const id = Bun.randomUUIDv7();
-  const title = `Reminder: ${event.payload.title}`;
-  const body = describeDue(event);
-  await tx.insert(notifications).values({
-    id,
-    userId: event.user_id,
-    taskId: event.payload.task_id,
-    kind: 'reminder',
-    title,
-    body,
-    sourceEventId: event.event_id,
-    reminder: {
-      remind_at: event.payload.reminder_time,
-      due_at: event.payload.due_at,
-      offset_minutes: event.payload.offset_minutes,
-      sent_at: event.payload.fired_at,
-      late: event.payload.late,
-    },
-  });
-  const hooks = await tx
-    .select({ id: webhooks.id })
-    .from(webhooks)
-    .where(and(eq(webhooks.userId, event.user_id), eq(webhooks.active, true)));
-  if (hooks.length) {
-    await tx.insert(webhookDeliveries).values(
-      hooks.map((h) => ({
-        id: Bun.randomUUIDv7(),
-        webhookId: h.id,
-        userId: event.user_id,
-        eventId: event.event_id,
-        eventType: event.event_type,
-        payload: { type: event.event_type, notification_id: id, title, body, data: event.payload },
-      })),
-    );
-  }
-  await writeEvents(tx, outbox, [
-    createEvent(
-      'notification.created',
-      { notification_id: id, task_id: event.payload.task_id, kind: 'reminder', title, body },
-      { userId: event.user_id, correlationId: event.correlation_id, traceparent: event.traceparent },
-    ),
-  ]);
 }
 
 export async function listNotifications(

@@ -1,5 +1,5 @@
 import type { Db } from '@tasktide/db';
-import type { Logger } from '@tasktide/service-kit';
+import { backoffDelay, type Logger } from '@tasktide/service-kit';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { Counter, type Registry } from 'prom-client';
 import { webhookAttempts, webhookDeliveries, webhooks } from '../db/schema.ts';
@@ -121,7 +121,7 @@ export function createWebhookSender({
         }
         const giveUp = attempts >= maxAttempts;
         outcomes.inc({ outcome: giveUp ? 'failed' : 'retry' });
-        const delay = Math.min(maxBackoffMs, backoffMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
+        const delay = backoffDelay(attempts, backoffMs, maxBackoffMs);
         await db
           .update(webhookDeliveries)
           .set({

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '@tasktide/db';
 import { deadLetterTopic, type Subscription, topicPartitions } from '@tasktide/events';
-import type { Logger } from '@tasktide/service-kit';
+import { backoffDelay, type Logger } from '@tasktide/service-kit';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { deliver } from '../delivery.ts';
 import type { BusMetrics } from '../metrics.ts';
@@ -102,7 +102,7 @@ export function createEmbeddedBus({
       const attempts = attempt + 1;
       if (result.status === 'retry' && attempts < maxAttempts) {
         metrics?.observe(sub, message.data, result, started);
-        const delay = Math.min(maxBackoffMs, backoffMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4);
+        const delay = backoffDelay(attempts, backoffMs, maxBackoffMs);
         await db
           .update(busOffsets)
           .set({ attempts, retryAt: new Date(Date.now() + delay) })

@@ -1,5 +1,5 @@
 import type { Db } from '@tasktide/db';
-import { type Clock, type Logger, systemClock } from '@tasktide/service-kit';
+import { backoffDelay, type Clock, type Logger, systemClock } from '@tasktide/service-kit';
 import { and, asc, eq, lte } from 'drizzle-orm';
 import type { JobHandler, Jobs } from '../ports.ts';
 import { jobs } from './schema.ts';
@@ -45,7 +45,7 @@ export function createEmbeddedScheduler({
         await db.delete(jobs).where(where);
       } catch (err) {
         log?.warn({ err, job: job.name }, 'job callback failed; retrying');
-        const delay = backoffMs * 2 ** Math.min(job.attempts, 6);
+        const delay = backoffDelay(job.attempts + 1, backoffMs, backoffMs * 64);
         await db
           .update(jobs)
           .set({ attempts: job.attempts + 1, dueTime: new Date(clock.now().getTime() + delay) })

@@ -1,7 +1,7 @@
+import { isTimeZone as isValidTimeZone } from '@tasktide/recurrence';
 import { AppError } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import { getUser } from '../../accounts/service.ts';
-import { isValidTimeZone } from '../../accounts/timezone.ts';
 import { requireUser } from '../../auth.ts';
 import type { ApiDeps } from '../../context.ts';
 import { ParseBody, ParseResult } from './model.ts';
