@@ -1,9 +1,22 @@
 import type { Static, TObject, TProperties } from '@sinclair/typebox';
-import { ConfigError, createService, type Logger, loadConfigOrExit, systemClock } from '@tasktide/service-kit';
+import {
+  ConfigError,
+  createService,
+  type Logger,
+  loadConfigOrExit,
+  serveMetrics,
+  systemClock,
+} from '@tasktide/service-kit';
 import type { AnyElysia } from 'elysia';
 import { bootstrapService, type ServiceRuntime } from './bootstrap.ts';
 import { mountModule } from './module.ts';
-import { missingSecrets, type ProcessConfig, type ServiceDefinition, serviceConfigSchema } from './service.ts';
+import {
+  metricsPortOf,
+  missingSecrets,
+  type ProcessConfig,
+  type ServiceDefinition,
+  serviceConfigSchema,
+} from './service.ts';
 
 /**
  * A service as its own process (its main.ts is one line): config parsed once, credentials from env
@@ -52,6 +65,7 @@ export async function runService<P extends TProperties>(
   const mounted = mountModule(module, rt.platform, rt.logger);
   return serveModule(definition.appId, rt, mounted, {
     port: config.PORT,
+    metricsPort: metricsPortOf(config),
     stopModuleFirst: definition.stopModuleFirst,
     rootPlugins: definition.rootPlugins?.() ?? [],
   });
@@ -66,20 +80,26 @@ export function serveModule(
   name: string,
   rt: ServiceRuntime,
   module: ReturnType<typeof mountModule>,
-  opts: { port: number; stopModuleFirst?: boolean; rootPlugins?: AnyElysia[] },
+  opts: { port: number; metricsPort?: number; stopModuleFirst?: boolean; rootPlugins?: AnyElysia[] },
 ) {
   const db = rt.db;
   let app = createService({
     name,
     logger: rt.logger,
     metrics: rt.metrics,
+    metricsRoute: opts.metricsPort === undefined,
     readiness: { ...(db ? { database: () => db.ping() } : {}), sidecar: () => rt.platform.ready() },
   });
   for (const plugin of opts.rootPlugins ?? []) app = app.use(plugin) as typeof app;
   const server = app.use(module.app).listen(opts.port);
+  const metricsServer = opts.metricsPort === undefined ? undefined : serveMetrics(rt.metrics, opts.metricsPort);
   module.start();
-  rt.logger.info({ port: opts.port }, `${name} listening`);
-  const stopServer = () => stopListening(server);
+  rt.logger.info({ port: opts.port, metrics_port: opts.metricsPort }, `${name} listening`);
+  const stopServer = async () => {
+    await stopListening(server);
+    // Last to go, so the final scrape during a drain still answers.
+    if (metricsServer) await stopListening(metricsServer);
+  };
   exitOnSignal(rt.logger, async () => {
     if (opts.stopModuleFirst) {
       await module.stop();

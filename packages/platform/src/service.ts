@@ -20,6 +20,12 @@ export const processConfigSchema = T.Object({
   ...baseConfigSchema.properties,
   ...{
     PORT: T.Integer({ default: 3000, minimum: 1, maximum: 65535 }),
+    /**
+     * Prometheus's own port: when set, `/metrics` is served only there (never on PORT, which the
+     * Service and the ingress expose). Production defaults to 9464 (the chart sets it explicitly);
+     * elsewhere unset means `/metrics` on PORT, for `bun dev` on 127.0.0.1.
+     */
+    METRICS_PORT: T.Optional(T.Integer({ minimum: 1, maximum: 65535 })),
     /** `dapr` in clusters and dev:dapr (a sidecar is next to us); `embedded` runs everything in process. */
     TASKTIDE_BUS: T.Union([T.Literal('embedded'), T.Literal('dapr')], { default: 'embedded' }),
     DAPR_HTTP_PORT: T.Integer({ default: 3500, minimum: 1, maximum: 65535 }),
@@ -33,6 +39,11 @@ export const processConfigSchema = T.Object({
 });
 type ProcessProperties = typeof processConfigSchema.properties;
 export type ProcessConfig = Static<typeof processConfigSchema>;
+
+/** Where this process serves `/metrics`: its own port, or undefined for the public one (dev only). */
+export function metricsPortOf(config: Pick<ProcessConfig, 'METRICS_PORT' | 'NODE_ENV'>): number | undefined {
+  return config.METRICS_PORT ?? (config.NODE_ENV === 'production' ? 9464 : undefined);
+}
 
 /** Credentials a service needs, by name. Read from env, or the Dapr secret store under Dapr. */
 export interface SecretNeeds {

@@ -25,3 +25,24 @@ export function createMetrics(service: string) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Prometheus's own listener: GET /metrics and nothing else. In clusters it is a separate port that
+ * only the monitoring namespace may reach (NetworkPolicy) and that neither the ingress nor the
+ * public Service port routes, so the 1,800-odd series never face the internet.
+ */
+export function serveMetrics(metrics: Metrics, port: number, hostname = '0.0.0.0') {
+  return Bun.serve({
+    port,
+    hostname,
+    async fetch(request) {
+      if (new URL(request.url).pathname !== '/metrics') return new Response(null, { status: 404 });
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        return new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } });
+      }
+      return new Response(await metrics.registry.metrics(), {
+        headers: { 'content-type': metrics.registry.contentType },
+      });
+    },
+  });
+}

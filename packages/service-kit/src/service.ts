@@ -54,6 +54,11 @@ export interface ServiceOptions {
   readiness?: Record<string, ReadinessCheck>;
   /** Request body size and JSON nesting limits (defaults: 1 MiB, 32 levels). */
   bodyLimits?: BodyLimits;
+  /**
+   * Serve `/metrics` on this listener (default). Off when the process has a metrics port of its
+   * own (`serveMetrics`): then the public listener answers 404 for it.
+   */
+  metricsRoute?: boolean;
 }
 
 /**
@@ -67,6 +72,7 @@ export function createService({
   metrics,
   readiness = {},
   bodyLimits = defaultBodyLimits,
+  metricsRoute = true,
 }: ServiceOptions) {
   return (
     new Elysia({ name: `service:${name}` })
@@ -169,6 +175,7 @@ export function createService({
       .get(
         '/metrics',
         async ({ set }) => {
+          if (!metricsRoute) throw new AppError('not_found', 'metrics are served on the metrics port');
           set.headers['content-type'] = metrics.registry.contentType;
           return metrics.registry.metrics();
         },

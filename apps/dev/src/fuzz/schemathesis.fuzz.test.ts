@@ -70,7 +70,8 @@ describe.skipIf(!enabled)('schemathesis against bun dev', () => {
         '--no-color',
         ...args,
       ],
-      { log: join(dir, `schemathesis-${name}.log`), env: { SCHEMATHESIS_TELEMETRY: 'false' } },
+      // its crash cache (.schemathesis/) lands in the run's temp dir, not the checkout
+      { log: join(dir, `schemathesis-${name}.log`), cwd: dir, env: { SCHEMATHESIS_TELEMETRY: 'false' } },
     );
     const code = await st.exited;
     const output = await Bun.file(join(dir, `schemathesis-${name}.log`)).text();
