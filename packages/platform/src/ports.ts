@@ -32,6 +32,14 @@ export interface StateEntry<T> {
 }
 
 /** State building block (Dapr state store semantics). */
+/**
+ * Dapr prefixes keys with `<app-id>||` and refuses any key that contains `||` itself; the embedded
+ * store refuses it too, so code that would fail on real daprd fails in `bun dev` first.
+ */
+export function assertStateKey(key: string): void {
+  if (key.includes('||')) throw new Error(`state key "${key}" must not contain "||" (Dapr's key separator)`);
+}
+
 export interface StateStore {
   get<T>(key: string): Promise<StateEntry<T> | null>;
   set<T>(key: string, value: T, opts?: { ttlSeconds?: number }): Promise<void>;

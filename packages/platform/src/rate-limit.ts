@@ -31,7 +31,9 @@ export function createRateLimiter(
     now = () => Date.now(),
   }: { name: string; points: number; windowSeconds: number; now?: () => number },
 ) {
-  const keyOf = (key: string) => `ratelimit||${name}||${key}`;
+  // Dapr refuses keys containing `||` (its app-id separator), and the keys here hold user input
+  // (emails, addresses): a digest is always a legal key and keeps them out of the store.
+  const keyOf = (key: string) => `ratelimit-${name}-${new Bun.CryptoHasher('sha256').update(key).digest('hex')}`;
   return {
     /** Counts one hit and says whether it is within the limit. */
     async hit(key: string): Promise<RateLimitResult> {

@@ -1,13 +1,16 @@
 import type { Db } from '@tasktide/db';
 import { eq, sql } from 'drizzle-orm';
-import type { StateStore } from '../ports.ts';
+import { assertStateKey, type StateStore } from '../ports.ts';
 import { stateEntries } from './schema.ts';
 
 const expiry = (ttlSeconds?: number) => (ttlSeconds ? new Date(Date.now() + ttlSeconds * 1000) : null);
 
 /** Dapr state-store semantics on a table: ETags, TTL, first-write-wins claims. */
 export function createEmbeddedState(db: Db, prefix: string): StateStore {
-  const k = (key: string) => `${prefix}||${key}`;
+  const k = (key: string) => {
+    assertStateKey(key);
+    return `${prefix}||${key}`;
+  };
   return {
     async get<T>(key: string) {
       const [row] = await db

@@ -172,6 +172,11 @@ export function platformConformance(
       expect(await platform.state.replace(claimKey, { n: 7 }, seen?.etag ?? '')).toBe(false);
     }, 30_000);
 
+    test("state: a key containing Dapr's separator `||` is refused, by every adapter", async () => {
+      await expect(platform.state.set(`conf-${run}||x`, { n: 1 })).rejects.toThrow();
+      await expect(platform.state.claim(`conf-${run}||y`, { n: 1 })).rejects.toThrow();
+    }, 30_000);
+
     test('secrets are read from the secret store', async () => {
       expect(await platform.secrets.get('conformance-secret')).toBe('s3cr3t');
     });
