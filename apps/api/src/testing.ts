@@ -1,42 +1,18 @@
 import { createTestDb, type DbKind } from '@tasktide/db/testing';
 import { createEmbeddedState, embeddedMigrations } from '@tasktide/platform';
 import { type Clock, createLogger, createMetrics, parseConfig } from '@tasktide/service-kit';
+import { type JsonCallOptions, jsonClient } from '@tasktide/service-kit/testing';
 import { createApiApp } from './app.ts';
 import { apiConfigSchema } from './config.ts';
 import { apiMigrations } from './db/migrations.ts';
 
-export interface CallOptions {
-  body?: unknown;
-  token?: string;
-  headers?: Record<string, string>;
-}
+export type CallOptions = JsonCallOptions;
 
 type Handle = (request: Request) => Response | Promise<Response>;
 
 /** A JSON caller over `app.handle` (no port) and a sign-up helper, for in-process tests. */
 export function apiClient(handle: Handle) {
-  async function call(method: string, path: string, opts: CallOptions = {}) {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await handle(
-      new Request(`http://localhost${path}`, {
-        method,
-        headers,
-        body:
-          opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
-      }),
-    );
-    const text = await res.text();
-    // biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary response JSON
-    let json: any = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = text;
-    }
-    return { status: res.status, headers: res.headers, body: json };
-  }
+  const call = jsonClient(handle);
   /** Registers a fresh user and returns its access token and id. */
   async function signUp(overrides: Record<string, unknown> = {}) {
     const email = `user-${crypto.randomUUID().slice(0, 12)}@example.com`;

@@ -9,9 +9,10 @@ import { type LocalStack, type RunningApp, sharedStack, stackEnabled } from '@ta
 import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
 import { mountModule, type Platform } from '@tasktide/platform';
 import { createLogger, createMetrics, createService } from '@tasktide/service-kit';
+import { eventually, jsonClient } from '@tasktide/service-kit/testing';
 import { auditMigrations } from './db/migrations.ts';
 import { createAuditModule } from './module.ts';
-import { eventually, jsonClient, TEST_OPERATOR_TOKEN } from './testing.ts';
+import { TEST_OPERATOR_TOKEN } from './testing.ts';
 
 // Real stack: api → outbox → relay → daprd → Kafka 4 → daprd → audit, each app with its own sidecar
 // and database; users authenticate to audit with the api's JWTs and tt_ tokens (service invocation).

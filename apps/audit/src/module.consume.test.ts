@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { dbKinds } from '@tasktide/db/testing';
 import { topics } from '@tasktide/events';
+import { eventually } from '@tasktide/service-kit/testing';
 import { count, eq } from 'drizzle-orm';
 import type { Counter } from 'prom-client';
 import { deadLetters, events } from './db/schema.ts';
-import { createTestAudit, eventually, type TestAudit, testEvent } from './testing.ts';
+import { createTestAudit, type TestAudit, testEvent } from './testing.ts';
 
 // The service's subscriptions on the embedded bus: every topic in, each event once, poison kept.
 describe.each(dbKinds())('consuming every topic (%s)', (kind) => {

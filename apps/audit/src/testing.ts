@@ -3,7 +3,7 @@ import { createTestDb, type DbKind } from '@tasktide/db/testing';
 import { type AnyEvent, createEvent, type EventType, type PayloadOf } from '@tasktide/events';
 import { createEmbeddedRuntime, mountModule } from '@tasktide/platform';
 import { createLogger, createMetrics, createService, jwtKey, signAccessToken } from '@tasktide/service-kit';
-import { standInApiAuth } from '@tasktide/service-kit/testing';
+import { jsonClient, standInApiAuth } from '@tasktide/service-kit/testing';
 import { auditMigrations } from './db/migrations.ts';
 import { createAuditModule } from './module.ts';
 
@@ -71,29 +71,6 @@ export function testEvent<T extends EventType>(
   });
 }
 
-/** A JSON caller over `handle` (no port). */
-export function jsonClient(handle: (request: Request) => Response | Promise<Response>) {
-  return async function call(method: string, path: string, opts: { token?: string; body?: unknown } = {}) {
-    const headers: Record<string, string> = {};
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await handle(
-      new Request(`http://localhost${path}`, {
-        method,
-        headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      }),
-    );
-    const text = await res.text();
-    // biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary response JSON
-    let body: any = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {}
-    return { status: res.status, headers: res.headers, body };
-  };
-}
-
 /**
  * The audit service in process on a fresh database and the embedded runtime, with a stand-in api
  * that resolves the `tt_` tokens put in `apiTokens`. `consume: true` also starts its subscriptions.
@@ -138,14 +115,3 @@ export async function createTestAudit(
 }
 
 export type TestAudit = Awaited<ReturnType<typeof createTestAudit>>;
-
-/** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}

@@ -3,17 +3,12 @@ import { apiClient } from '@tasktide/api/testing';
 import { testEvent } from '@tasktide/audit/testing';
 import { rowsOf, sql } from '@tasktide/db';
 import { createTestDb, dbKinds } from '@tasktide/db/testing';
+import { eventually as poll } from '@tasktide/service-kit/testing';
 import { createSystem, type System } from './system.ts';
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await Bun.sleep(100);
-  }
-  throw new Error(`timed out: ${what}`);
-}
+/** The test kit's poller, with this file's patience. */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000) =>
+  poll(what, probe, timeoutMs, 100);
 
 const OPERATOR_TOKEN = 'e2e-operator-token-0000';
 
@@ -124,6 +119,31 @@ describe.each(dbKinds())('audit end to end (embedded, %s)', (kind) => {
     await Bun.sleep(500);
     expect(await auditLog(alice.token)).toHaveLength(a.operations);
   }, 60_000);
+
+  test('planning a reminder is announced: reminder.scheduled, with its time and job, under the change', async () => {
+    const user = await client.signUp();
+    const due = new Date(Date.now() + 3 * 86_400_000);
+    due.setUTCSeconds(0, 0);
+    const res = await client.call('POST', '/api/v1/tasks', {
+      token: user.token,
+      body: { title: 'announce me', due_at: due.toISOString(), reminders: [30, 1440] },
+      headers: { 'x-correlation-id': 'plan-announce-1' },
+    });
+    expect(res.status).toBe(201);
+    const scheduled = await eventually('both reminder.scheduled events', async () => {
+      const rows = (await auditLog(user.token)).filter((r) => r.event_type === 'reminder.scheduled');
+      return rows.length >= 2 ? rows : undefined;
+    });
+    expect(scheduled).toHaveLength(2);
+    const byOffset = new Map(scheduled.map((r) => [r.envelope.payload.offset_minutes, r]));
+    for (const offset of [30, 1440]) {
+      const row = byOffset.get(offset);
+      expect(row.task_id).toBe(res.body.id);
+      expect(new Date(row.envelope.payload.reminder_time).getTime()).toBe(due.getTime() - offset * 60_000);
+      expect(row.envelope.payload.job_name).toStartWith('reminder-');
+      expect(row.correlation_id).toBe('plan-announce-1');
+    }
+  }, 30_000);
 
   test('a personal API token reads the log too (resolved by the api over service invocation)', async () => {
     const user = await client.signUp();

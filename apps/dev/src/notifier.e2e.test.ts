@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { apiClient } from '@tasktide/api/testing';
 import type { DbHandle } from '@tasktide/db';
 import { createTestDb, dbKinds } from '@tasktide/db/testing';
+import { eventually as poll } from '@tasktide/service-kit/testing';
 import { Webhook } from 'standardwebhooks';
 import { createSystem, type System } from './system.ts';
 
@@ -15,15 +16,9 @@ const env = {
   WEBHOOK_BACKOFF_MS: '200',
 };
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await Bun.sleep(100);
-  }
-  throw new Error(`timed out: ${what}`);
-}
+/** The test kit's poller, with this file's patience. */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 40_000) =>
+  poll(what, probe, timeoutMs, 100);
 
 /** A webhook receiver on 127.0.0.1 that fails its first `failFirst` requests. */
 function receiver(failFirst = 0) {

@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { apiClient } from '@tasktide/api/testing';
 import { createTestDb, dbKinds } from '@tasktide/db/testing';
+import { eventually as poll } from '@tasktide/service-kit/testing';
 import { createSystem, type System } from './system.ts';
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await Bun.sleep(100);
-  }
-  throw new Error(`timed out: ${what}`);
-}
+/** The test kit's poller, with this file's patience. */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000) =>
+  poll(what, probe, timeoutMs, 100);
 
 // Embedded mode end to end: api → outbox → relay → in-process bus → recurrence → api.
 describe.each(dbKinds())('recurrence end to end (embedded, %s)', (kind) => {

@@ -14,7 +14,7 @@ import { inboxRoutes } from './inbox/index.ts';
 import { fireReminder } from './reminders/fire.ts';
 import { cancelJobs, registerJobs } from './reminders/jobs.ts';
 import { createReminderMetrics } from './reminders/metrics.ts';
-import { type JobOps, syncReminders } from './reminders/schedule.ts';
+import { announceScheduled, type JobOps, syncReminders } from './reminders/schedule.ts';
 import { reminderSweep } from './reminders/sweep.ts';
 import { webhookChannel } from './webhooks/channel.ts';
 import { webhookRoutes } from './webhooks/index.ts';
@@ -91,7 +91,9 @@ export function createNotifierModule(o: NotifierOptions): ServiceModule {
           event.event_type === 'user.deleted'
             ? await forgetUser(tx, event.user_id)
             : await syncReminders(tx, event, clock.now());
+        await announceScheduled(tx, event, ops.register);
       });
+      if (ops.register.length) relay.notify();
       // Jobs live outside the database: registered after commit. A crash here leaves rows marked
       // unregistered, which the sweep registers; a stale job that fires finds a cancelled row.
       await registerJobs({ db, jobs: o.platform.jobs, metrics }, ops.register);

@@ -9,18 +9,13 @@ import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
 import { mountModule } from '@tasktide/platform';
 import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
 import { createLogger, createMetrics } from '@tasktide/service-kit';
+import { eventually as poll } from '@tasktide/service-kit/testing';
 import { notifierMigrations } from './db/migrations.ts';
 import { createNotifierModule } from './module.ts';
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await Bun.sleep(200);
-  }
-  throw new Error(`timed out: ${what}`);
-}
+/** The test kit's poller, with this file's patience. */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000) =>
+  poll(what, probe, timeoutMs, 200);
 
 // The reacting services on the real stack: api + recurrence + notifier, each with its own daprd,
 // Kafka between them, Dapr Jobs on the real scheduler, Postgres underneath.

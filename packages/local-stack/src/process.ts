@@ -1,6 +1,7 @@
 import { mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { eventually } from '@tasktide/service-kit/testing';
 import type { Subprocess } from 'bun';
 
 /** Repository root (scripts live there). */
@@ -58,25 +59,14 @@ export async function stopProcess(child: Subprocess, signal: NodeJS.Signals = 'S
   clearTimeout(timer);
 }
 
-/** Polls until `check` resolves truthy, or throws after `timeoutMs` with the last error. */
-export async function waitFor<T>(
+/** The test kit's poller (`eventually`) with the patience of process start-up: 60 s, every 200 ms. */
+export function waitFor<T>(
   what: string,
-  check: () => Promise<T | undefined | false>,
+  check: () => Promise<T | undefined | null | false>,
   timeoutMs = 60_000,
   everyMs = 200,
 ): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    await Bun.sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+  return eventually(what, check, timeoutMs, everyMs);
 }
 
 /** Runs a script of the repo and returns its trimmed stdout (throws with stderr on failure). */

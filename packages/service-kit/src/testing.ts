@@ -28,3 +28,71 @@ export function standInApiAuth(opts: { jwtSecret: string; apiTokens?: Map<string
     },
   };
 }
+
+/**
+ * The one poller of every test tier: calls `probe` until it gives a value — anything but
+ * `undefined`, `null` or `false` — and returns it. A probe that throws is retried too (a server
+ * not listening yet); after `timeoutMs` it fails naming `what` and the last error. It waits on the
+ * thing itself, never on a fixed sleep.
+ *
+ * @example
+ * const row = await eventually('the next occurrence', async () => (await list()).find((t) => t.parent_id === id));
+ */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 15_000,
+  everyMs = 50,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== null && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > until) {
+      const cause = lastError ? `: ${(lastError as Error).message ?? lastError}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`, { cause: lastError });
+    }
+    await Bun.sleep(everyMs);
+  }
+}
+
+export interface JsonCallOptions {
+  /** JSON-encoded unless already a string. */
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A JSON caller over an app's `handle` (no port): sends the body as JSON with the bearer token,
+ * answers `{ status, headers, body }` with the body parsed when it is JSON, as text otherwise.
+ */
+export function jsonClient(handle: (request: Request) => Response | Promise<Response>, origin = 'http://localhost') {
+  return async function call(method: string, path: string, opts: JsonCallOptions = {}) {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await handle(
+      new Request(`${origin}${path}`, {
+        method,
+        headers,
+        body:
+          opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+      }),
+    );
+    const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: tests assert on arbitrary response JSON
+    let body: any = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = text;
+    }
+    return { status: res.status, headers: res.headers, body };
+  };
+}

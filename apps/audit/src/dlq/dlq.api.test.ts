@@ -3,9 +3,10 @@ import { rowsOf } from '@tasktide/db';
 import { dbKinds } from '@tasktide/db/testing';
 import { type AnyEvent, deadLetterTopic, type Topic, topics } from '@tasktide/events';
 import { createLogger, createMetrics, createService } from '@tasktide/service-kit';
+import { eventually, jsonClient } from '@tasktide/service-kit/testing';
 import { and, count, eq, sql } from 'drizzle-orm';
 import { deadLetters } from '../db/schema.ts';
-import { createTestAudit, eventually, jsonClient, TEST_OPERATOR_TOKEN, type TestAudit, testEvent } from '../testing.ts';
+import { createTestAudit, TEST_OPERATOR_TOKEN, type TestAudit, testEvent } from '../testing.ts';
 import { dlqRoutes } from './index.ts';
 
 describe.each(dbKinds())('dead letters and the operator API (%s)', (kind) => {

@@ -1,7 +1,8 @@
 import type { Tx } from '@tasktide/db';
-import type { AnyEvent, TaskSnapshot } from '@tasktide/events';
+import { type AnyEvent, createEvent, type TaskSnapshot } from '@tasktide/events';
+import { writeEvents } from '@tasktide/outbox';
 import { and, eq, inArray } from 'drizzle-orm';
-import { type ReminderRow, reminders } from '../db/schema.ts';
+import { outbox, type ReminderRow, reminders } from '../db/schema.ts';
 
 type Snapshot = typeof TaskSnapshot.static;
 
@@ -119,4 +120,29 @@ export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): 
     ops.register.push(...rows.filter((r) => r.status === 'scheduled'));
   }
   return ops;
+}
+
+/**
+ * `reminder.scheduled` for every reminder this change planned or moved, in the same transaction
+ * (seed 004 FR-E01): the notifier is what plans reminders, so it announces them, on the reminders
+ * topic, carrying the change's correlation id. The audit log records them.
+ */
+export async function announceScheduled(tx: Tx, cause: AnyEvent, planned: ReminderRow[]) {
+  if (!planned.length) return;
+  await writeEvents(
+    tx,
+    outbox,
+    planned.map((row) =>
+      createEvent(
+        'reminder.scheduled',
+        {
+          task_id: row.taskId,
+          reminder_time: row.remindAt.toISOString(),
+          offset_minutes: row.offsetMinutes,
+          job_name: jobNameOf(row.id),
+        },
+        { userId: row.userId, correlationId: cause.correlation_id },
+      ),
+    ),
+  );
 }

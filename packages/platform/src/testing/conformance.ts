@@ -7,6 +7,7 @@ import {
   type Subscription,
   topics,
 } from '@tasktide/events';
+import { eventually as poll } from '@tasktide/service-kit/testing';
 import { type AnyElysia, Elysia } from 'elysia';
 import type { JobHandler, Platform } from '../ports.ts';
 
@@ -26,14 +27,8 @@ const deleted = (userId: string, correlationId: string) =>
     ctx(userId, correlationId),
   );
 
-async function eventually(what: string, check: () => boolean, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return;
-    await Bun.sleep(50);
-  }
-  throw new Error(`timed out: ${what}`);
-}
+/** The test kit's poller over a synchronous check. */
+const eventually = (what: string, check: () => boolean, timeoutMs = 30_000) => poll(what, () => check(), timeoutMs);
 
 /**
  * The contract every Platform adapter honours — the Dapr adapter against real daprd + Kafka +
