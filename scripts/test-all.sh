@@ -50,6 +50,15 @@ if [ "${TASKTIDE_SKIP_KUBE:-0}" != 1 ]; then
   export TASKTIDE_DAPR_INJECTOR_BIN
   # Prints what it obtained and, for each chart it could not, why (the tier names them again).
   bun scripts/platform/charts/obtain.ts >&2
+  step "OpenTofu for clusters/oke/tofu (Go module; cached)"
+  TASKTIDE_TOFU_BIN=$(scripts/platform/tofu/install.sh)
+  export TASKTIDE_TOFU_BIN
+  if [ "${TASKTIDE_SKIP_ARGOCD:-0}" != 1 ]; then
+    step "Argo CD (Go module, ~6.5 min the first time) and Redis (Debian) for the Argo CD tier (cached)"
+    TASKTIDE_ARGOCD_BIN=$(scripts/platform/argocd/install.sh)
+    TASKTIDE_REDIS_BIN=$(scripts/platform/install-redis.sh)
+    export TASKTIDE_ARGOCD_BIN TASKTIDE_REDIS_BIN TASKTIDE_ARGOCD=1
+  fi
 fi
 
 step "schemathesis for the fuzz tier (PyPI, cached venv)"

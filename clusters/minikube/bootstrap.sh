@@ -4,7 +4,7 @@
 # Idempotent: re-running keeps the cluster and the existing secrets and re-applies the rest.
 set -euo pipefail
 
-ARGOCD_VERSION="v3.1.5"
+ARGOCD_VERSION="v3.6.2"   # = scripts/platform/argocd/lib.sh: the Argo CD the cluster tier builds and runs
 KUBERNETES_VERSION="v1.33.1"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"

@@ -1,10 +1,12 @@
-// Offline tier: the OKE Always Free budget. OpenTofu cannot run here, so the figures it would apply
-// (node shape in clusters/oke/tofu/variables.tf) and every block volume the OKE overlays request are
-// added up against Oracle's limits: 4 OCPU, 24 GB memory, 200 GB block storage including boot
-// volumes, where each volume is billed at no less than 50 GB.
+// Offline tier: the OKE Always Free budget. `tofu plan` cannot run here (the OCI provider cannot be
+// obtained), so the figures it would apply are read from clusters/oke/tofu by a real HCL parser
+// (scripts/platform/tofu/config.ts), and every block volume the OKE overlays request is added up
+// against Oracle's limits: A1.Flex only, 4 OCPU, 24 GB memory, 200 GB block storage including boot
+// volumes (each volume billed at no less than 50 GB), one flexible load balancer at 10 Mbps.
 import { describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { okeNodePools } from '../../scripts/platform/tofu/config.ts';
 import { repoRoot, YAML } from './lib/deps.ts';
 import type { Loose } from './lib/fixtures.ts';
 import { handWrittenManifests } from './lib/manifests.ts';
@@ -14,13 +16,8 @@ setDefaultTimeout(60_000);
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 
-/** The `default` of a numeric variable in variables.tf. */
-function tfDefault(name: string): number {
-  const block = read('clusters/oke/tofu/variables.tf').match(new RegExp(`variable "${name}" \\{[\\s\\S]*?\\n\\}`))?.[0];
-  const value = block?.match(/default\s*=\s*([0-9]+)/)?.[1];
-  if (!value) throw new Error(`variables.tf: no numeric default for ${name}`);
-  return Number(value);
-}
+/** Node pools as OpenTofu would create them with the variables' defaults. */
+const pools = await okeNodePools(join(repoRoot, 'clusters/oke/tofu'));
 
 const gib = (size: string) => {
   const m = size.match(/^([0-9.]+)(Gi|G)$/);
@@ -56,10 +53,12 @@ function okeVolumes(): [string, string][] {
   )!.object as Loose;
   const scheduler = merged('dapr').dapr_scheduler.cluster;
   const volumes: [string, string][] = [
-    ...Array.from({ length: tfDefault('node_count') }, (_, i): [string, string] => [
-      `node ${i + 1} boot volume`,
-      `${tfDefault('boot_volume_gbs')}Gi`,
-    ]),
+    ...pools.flatMap((pool) =>
+      Array.from({ length: pool.nodes }, (_, i): [string, string] => [
+        `${pool.name} node ${i + 1} boot volume`,
+        `${pool.bootVolumeGbs}Gi`,
+      ]),
+    ),
     ...Array.from({ length: Number(pg.spec.instances ?? 1) }, (_, i): [string, string] => [
       `postgres instance ${i + 1} (CloudNativePG)`,
       pg.spec.storage.size,
@@ -78,9 +77,20 @@ function okeVolumes(): [string, string][] {
 const totalBilled = (volumes: [string, string][]) => volumes.reduce((sum, [, size]) => sum + billed(size), 0);
 
 describe('OKE Always Free budget', () => {
-  test('the node pool stays within 4 OCPU and 24 GB', () => {
-    expect(tfDefault('node_count') * tfDefault('node_ocpus')).toBeLessThanOrEqual(4);
-    expect(tfDefault('node_count') * tfDefault('node_memory_gbs')).toBeLessThanOrEqual(24);
+  test('the node pools are Ampere A1.Flex and stay within 4 OCPU and 24 GB in total', () => {
+    expect(pools.length).toBeGreaterThan(0);
+    for (const pool of pools) expect(pool.shape).toBe('VM.Standard.A1.Flex');
+    expect(pools.reduce((t, p) => t + p.nodes * p.ocpus, 0)).toBeLessThanOrEqual(4);
+    expect(pools.reduce((t, p) => t + p.nodes * p.memoryGbs, 0)).toBeLessThanOrEqual(24);
+  });
+
+  test('one flexible load balancer (Traefik), 10 Mbps minimum and maximum', () => {
+    const service = merged('traefik').service;
+    const a = service.annotations;
+    expect(service.type).toBe('LoadBalancer');
+    expect(a['service.beta.kubernetes.io/oci-load-balancer-shape']).toBe('flexible');
+    expect(Number(a['service.beta.kubernetes.io/oci-load-balancer-shape-flex-min'])).toBeLessThanOrEqual(10);
+    expect(Number(a['service.beta.kubernetes.io/oci-load-balancer-shape-flex-max'])).toBeLessThanOrEqual(10);
   });
 
   test('boot volumes and every PVC (billed at 50 GB minimum, one per replica) fit 200 GB', () => {

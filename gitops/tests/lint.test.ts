@@ -18,6 +18,11 @@ const shellScripts = [
   'scripts/platform/install-promtool.sh',
   'clusters/minikube/bootstrap.sh',
   'scripts/cluster/dapr-injector/install.sh',
+  'scripts/platform/install-redis.sh',
+  'scripts/platform/argocd/install.sh',
+  'scripts/platform/tofu/install.sh',
+  'scripts/cluster/argocd/shims/kubectl',
+  'scripts/cluster/argocd/shims/minikube',
 ].map((p) => join(repoRoot, p));
 
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { cwd: repoRoot, encoding: 'utf8' });

@@ -34,6 +34,11 @@ export interface ControlPlaneOptions {
   serviceCidr?: string;
   /** Budget for each readiness wait (etcd, apiserver, leases, nodes); a cold binary build is not counted. */
   waitTimeoutMs?: number;
+  /**
+   * kube-controller-manager controllers to leave off, e.g. horizontal-pod-autoscaler-controller when
+   * the caller stands in for it (no metrics API runs here: the real one would report failing metrics).
+   */
+  disabledControllers?: string[];
 }
 
 export interface KubectlResult {
@@ -252,7 +257,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       `--cluster-signing-cert-file=${pki.caCert}`,
       `--cluster-signing-key-file=${pki.caKey}`,
       `--service-cluster-ip-range=${serviceCidr}`,
-      '--controllers=*,bootstrapsigner,tokencleaner',
+      `--controllers=${['*', 'bootstrapsigner', 'tokencleaner', ...(opts.disabledControllers ?? []).map((c) => `-${c}`)].join(',')}`,
     ]);
     start('kube-scheduler', [
       join(bins.kube, 'kube-scheduler'),

@@ -8,14 +8,15 @@ import { join } from 'node:path';
  * (the only registry that serves these charts here). Throws with the proxy's own error, e.g.
  * "403 Forbidden … This module version is not available", so a caller can name the reason.
  */
-export function goModuleDir(module: string, version: string): string {
-  // Outside any module (a temp dir), with the machine's own Go: a toolchain download would fail.
+export function goModuleDir(module: string, version: string, toolchain = 'local'): string {
+  // Outside any module (a temp dir), with the machine's own Go unless the module's go.mod needs a
+  // newer one (then the approved toolchain the caller names, which the go command fetches).
   const cwd = mkdtempSync(join(tmpdir(), 'tasktide-gomod-'));
   try {
     const res = spawnSync('go', ['mod', 'download', '-json', `${module}@${version}`], {
       cwd,
       encoding: 'utf8',
-      env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' },
+      env: { ...process.env, GOTOOLCHAIN: toolchain, GOFLAGS: '-mod=mod' },
       timeout: 600_000,
     });
     if (res.error) throw new Error(`go mod download ${module}@${version}: ${res.error.message}`);

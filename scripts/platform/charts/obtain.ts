@@ -81,7 +81,11 @@ function fresh(component: string, version: string): Obtained {
   mkdirSync(partial, { recursive: true });
   let moduleDir: string;
   try {
-    moduleDir = goModuleDir(recipe.module, recipe.moduleVersion);
+    moduleDir = goModuleDir(
+      recipe.module,
+      recipe.moduleVersion,
+      'goToolchain' in recipe ? recipe.goToolchain : undefined,
+    );
   } catch (err) {
     rmSync(partial, { recursive: true, force: true });
     return { component, version, crds: [], missing: (err as Error).message };

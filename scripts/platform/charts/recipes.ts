@@ -22,6 +22,8 @@ export type Recipe =
       kind: 'crds';
       module: string;
       moduleVersion: string;
+      /** A newer Go the module's go.mod asks for (fetched by the go command from the module proxy). */
+      goToolchain?: string;
       crds: string[];
       missing: string;
     }
@@ -98,11 +100,14 @@ export const recipes: Record<string, Recipe> = {
   },
   'otel-collector@0.134.1': { kind: 'none', missing: notAGoModule('open-telemetry/opentelemetry-helm-charts') },
   'tempo@2.2.4': { kind: 'none', missing: notAGoModule('grafana-community/helm-charts') },
-  // Not a chart: Argo CD itself (bootstrap installs it), whose CRDs our Applications need.
-  'argocd@v3.1.5': {
+  // Not a chart: Argo CD itself (bootstrap installs it), whose CRDs our Applications need. The same
+  // version scripts/platform/argocd builds and the Argo CD tier runs.
+  'argocd@v3.6.2': {
     kind: 'crds',
     module: 'github.com/argoproj/argo-cd/v3',
-    moduleVersion: 'v3.1.5',
+    moduleVersion: 'v3.6.2',
+    // Its go.mod says go 1.27: the go command fetches this approved toolchain (scripts/platform/argocd/lib.sh).
+    goToolchain: 'go1.27.3',
     crds: ['manifests/crds/*-crd.yaml'],
     missing: 'installed by the bootstrap from its manifests, not as a chart',
   },
