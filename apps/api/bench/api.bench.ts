@@ -1,153 +1,269 @@
 /**
- * `bun run bench:api`: the api as its own process on a real PostgreSQL (started here on 127.0.0.1),
- * driven over HTTP from this process. Prints numbers; asserts nothing.
- *   1. create-task throughput (closed loop) with p50/p99
- *   2. create-task latency at a fixed 1,000 req/s (open loop)
- *   3. search: q + 2 filters + multi-key sort on a user holding 10,000 tasks
+ * `bun run bench:api`: the api side by side with the stack users would pick instead and with
+ * Postgres replaying the api's own statements, in one run on one Postgres. Prints numbers and
+ * ratios, writes JSON (bench/results/); asserts nothing.
+ *
+ *   servers   tasktide (the bundle its image runs; one process, and one per core on one port with
+ *             REUSE_PORT) · FastAPI + SQLModel on asyncpg under uvicorn, 1 and 2 workers (bench/peer)
+ *   ceiling   pgbench replaying the api's statements, prepared and unprepared
+ *   cases     create a task · search `q` + 2 filters + 2-key sort on a user with 10,000 tasks
+ *   load      wrk (Debian), closed loop, 32 connections, one thread; never one of the servers
+ *   rounds    interleaved: every target once per round, BENCH_ROUNDS rounds of BENCH_SECONDS each
+ *   charged   CPU per request from /proc (server trees and Postgres), idle memory (RSS, PSS)
+ *
+ * Postgres is a throwaway cluster started here (fsync on) unless BENCH_DATABASE_URL names one.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import {
-  closedLoop,
-  freePort,
-  openLoop,
-  printTable,
-  runScript,
-  spawnLogged,
-  summarize,
-  waitFor,
-} from '@tasktide/local-stack';
+import { sessionSettings } from '@tasktide/db';
+import { freePort, repoRoot, runScript } from '@tasktide/local-stack';
 import postgres from 'postgres';
+import { type PgbenchScript, runPgbench } from './load/pgbench.ts';
+import { seed } from './load/seed.ts';
+import { bundleApi, type Server, startPeer, startTasktide } from './load/servers.ts';
+import { createScript, searchScript } from './load/statements.ts';
+import { ensureWrk, runWrk } from './load/wrk.ts';
+import { cpuSeconds, loadAverage, memoryMiB } from './proc.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const connections = 32;
+const cores = cpus().length;
+const only = process.env.BENCH_TARGETS?.split(',');
+const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0';
+
+await ensureWrk();
 const dir = mkdtempSync(join(tmpdir(), 'tasktide-bench-api-'));
+const loadAtStart = loadAverage();
 const pgUrl =
-  process.env.DATABASE_URL ??
+  process.env.BENCH_DATABASE_URL ??
   (await runScript('scripts/platform/start-postgres.sh', [join(dir, 'pg'), String(await freePort())]));
 const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
-const dbName = `bench_${Date.now()}`;
+const dbName = `bench_api_${Date.now()}`;
 await admin.unsafe(`create database ${dbName}`);
 const dbUrl = Object.assign(new URL(pgUrl), { pathname: `/${dbName}` }).toString();
-const port = await freePort();
-const server = spawnLogged(['bun', join(import.meta.dir, '../src/main.ts')], {
-  log: join(dir, 'api.log'),
-  env: {
-    PORT: String(port),
-    DATABASE_URL: dbUrl,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-  },
-});
-const base = `http://127.0.0.1:${port}`;
-await waitFor('api ready', async () => (await fetch(`${base}/readyz`)).ok, 60_000);
+const db = postgres(dbUrl, { max: 2, onnotice: () => {} });
+try {
+  // The cluster's postmaster: every backend (and what it reaped) is charged to Postgres.
+  const [{ pid: backend }] = (await db`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
+  const postmaster = Number(readFileSync(`/proc/${backend}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
 
-const json = (body: unknown, token?: string) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  body: JSON.stringify(body),
-});
-async function signUp(tag: string) {
-  const email = `${tag}-${crypto.randomUUID().slice(0, 8)}@bench.local`;
-  await fetch(
-    `${base}/api/v1/auth/register`,
-    json({ email, password: 'bench password 123', display_name: tag, timezone: 'Europe/Berlin' }),
+  console.error(`bundling the api; Postgres at ${pgUrl.replace(/\/\/[^@]*@/, '//')}`);
+  const main = await bundleApi(dir);
+  const logDir = join(dir, 'logs');
+
+  // Idle memory first, before any request: the api and the peer as they sit after start.
+  const idle: Record<string, { rss: number; pss: number }> = {};
+  async function idleMemory(start: () => Promise<Server>, match?: (cmd: string) => boolean) {
+    const server = await start();
+    await Bun.sleep(15_000);
+    idle[server.name] = server.pids
+      .map((pid) => memoryMiB(pid, match))
+      .reduce((a, b) => ({ rss: a.rss + b.rss, pss: a.pss + b.pss }));
+    return server;
+  }
+  const first = await idleMemory(() =>
+    startTasktide({ main, processes: 1, databaseUrl: dbUrl, jwtSecret: JWT_SECRET, logDir }),
   );
-  const res = await (await fetch(`${base}/api/v1/auth/login`, json({ email, password: 'bench password 123' }))).json();
-  return { token: res.access_token as string, userId: res.user.id as string };
-}
-const writer = await signUp('writer');
-let n = 0;
-const createTask = async () => {
-  const res = await fetch(
-    `${base}/api/v1/tasks`,
-    json(
-      {
-        title: `task ${n++} quarterly report`,
-        priority: 'medium',
-        tags: ['work'],
-        due_at: '2030-01-01T09:00:00+01:00',
-        reminders: [60],
-      },
-      writer.token,
-    ),
-  );
-  if (res.status !== 201) throw new Error(String(res.status));
-  await res.arrayBuffer();
-};
+  const data = await seed(first.url, db);
+  await first.stop();
+  await (
+    await idleMemory(
+      () => startPeer({ workers: 1, databaseUrl: dbUrl, jwtSecret: JWT_SECRET, logDir }),
+      (cmd) => cmd.includes('uvicorn'),
+    )
+  ).stop();
 
-for (let i = 0; i < 200; i++) await createTask(); // warm-up
-const closed = await closedLoop(createTask, { concurrency: 32, durationMs: seconds * 1000 });
-const c = summarize(closed.latencies);
-const open = await openLoop(createTask, { ratePerSecond: 1000, durationMs: seconds * 1000 });
-const o = summarize(open.latencies);
+  const searchPath = `/api/v1/tasks?q=report&status=open&priority=high,medium&sort=-priority,due_at&limit=50`;
+  const searchQuery = {
+    q: 'report',
+    status: 'open' as const,
+    priority: ['high', 'medium'],
+    sort: '-priority,due_at',
+    limit: '50',
+  };
 
-// 10,000 tasks for one reader, inserted in bulk (the write path was measured above).
-const reader = await signUp('reader');
-const db = postgres(dbUrl, { max: 4, onnotice: () => {} });
-const words = ['invoice', 'report', 'groceries', 'dentist', 'deploy', 'review', 'taxes', 'garden'];
-const prios = ['none', 'low', 'medium', 'high'];
-for (let batch = 0; batch < 10; batch++) {
-  const rows = Array.from({ length: 1000 }, (_, j) => {
-    const i = batch * 1000 + j;
+  interface Target {
+    name: string;
+    /** Processes serving (for the per-core figure). */
+    processes: number;
+    run(kind: Kind): Promise<Sample>;
+  }
+  type Kind = 'create' | 'search';
+  interface Sample {
+    rps: number;
+    p50?: number;
+    p99?: number;
+    errors: number;
+    appCpuMs?: number;
+    pgCpuMs: number;
+  }
+
+  function httpTarget(name: string, processes: number, start: () => Promise<Server>): Target {
     return {
-      id: Bun.randomUUIDv7(),
-      user_id: reader.userId,
-      title: `${words[i % 8]} ${words[(i * 7) % 8]} #${i}`,
-      description: i % 3 ? `notes about ${words[(i * 3) % 8]}` : '',
-      priority: prios[i % 4],
-      tags: [words[i % 5] as string, i % 2 ? 'work' : 'home'],
-      due_at: i % 5 ? new Date(Date.UTC(2030, 0, 1) + (i % 365) * 86_400_000) : null,
-      status: i % 4 === 0 ? 'completed' : 'open',
-      timezone: 'Europe/Berlin',
+      name,
+      processes,
+      async run(kind) {
+        const server = await start();
+        try {
+          const load = (secs: number) =>
+            runWrk({
+              url: server.url,
+              path: kind === 'create' ? '/api/v1/tasks' : searchPath,
+              kind,
+              token: kind === 'create' ? data.writer.token : data.reader.token,
+              connections,
+              seconds: secs,
+            });
+          await load(3); // warm-up: JIT, pools, prepared statements
+          const app0 = cpuSeconds(server.pids);
+          const pg0 = cpuSeconds([postmaster]);
+          const r = await load(seconds);
+          const app = cpuSeconds(server.pids) - app0;
+          const pg = cpuSeconds([postmaster]) - pg0;
+          const ok = Math.max(1, r.requests - r.errors);
+          return {
+            rps: ok / r.seconds,
+            p50: r.p50,
+            p99: r.p99,
+            errors: r.errors,
+            appCpuMs: (app * 1000) / ok,
+            pgCpuMs: (pg * 1000) / ok,
+          };
+        } finally {
+          await server.stop();
+        }
+      },
     };
-  });
-  await db`insert into api.tasks ${db(rows, 'id', 'user_id', 'title', 'description', 'priority', 'tags', 'due_at', 'status', 'timezone')}`;
+  }
+
+  const scripts: Record<Kind, PgbenchScript> = {
+    create: createScript(data.writer.userId),
+    search: await searchScript(dbUrl, data.reader.userId, searchQuery),
+  };
+  function pgbenchTarget(mode: 'prepared' | 'extended'): Target {
+    return {
+      name: `pgbench ${mode === 'prepared' ? 'prepared' : 'unprepared'}`,
+      processes: 0,
+      async run(kind) {
+        const pg0 = cpuSeconds([postmaster]);
+        const r = await runPgbench({
+          url: dbUrl,
+          script: scripts[kind],
+          mode,
+          clients: connections,
+          seconds,
+          settings: sessionSettings,
+        });
+        const pg = cpuSeconds([postmaster]) - pg0;
+        return { rps: r.tps, errors: r.failed, pgCpuMs: (pg * 1000) / Math.max(1, r.transactions) };
+      },
+    };
+  }
+
+  const targets: Target[] = [
+    httpTarget('tasktide', 1, () =>
+      startTasktide({ main, processes: 1, databaseUrl: dbUrl, jwtSecret: JWT_SECRET, logDir }),
+    ),
+    httpTarget(`tasktide ×${cores}`, cores, () =>
+      startTasktide({ main, processes: cores, databaseUrl: dbUrl, jwtSecret: JWT_SECRET, logDir }),
+    ),
+    httpTarget('FastAPI 1w', 1, () => startPeer({ workers: 1, databaseUrl: dbUrl, jwtSecret: JWT_SECRET, logDir })),
+    httpTarget('FastAPI 2w', 2, () => startPeer({ workers: 2, databaseUrl: dbUrl, jwtSecret: JWT_SECRET, logDir })),
+    pgbenchTarget('prepared'),
+    pgbenchTarget('extended'),
+  ].filter((t) => !only || only.some((o) => t.name.startsWith(o)));
+
+  const samples: Record<Kind, Record<string, Sample[]>> = { create: {}, search: {} };
+  for (let round = 1; round <= rounds; round++) {
+    for (const kind of ['create', 'search'] as const) {
+      for (const target of targets) {
+        console.error(`round ${round}/${rounds}: ${kind} · ${target.name} (load ${loadAverage()})`);
+        const sample = await target.run(kind);
+        samples[kind][target.name] = [...(samples[kind][target.name] ?? []), sample];
+      }
+      // Creates pile up between rounds: drop them so every round writes into and searches the same data.
+      if (kind === 'create') {
+        await db`delete from api.tasks where user_id = ${data.writer.userId}`;
+        await db`delete from api.outbox`;
+        await db`vacuum analyze api.tasks`.catch(() => {});
+        await db`vacuum analyze api.outbox`.catch(() => {});
+      }
+    }
+  }
+
+  // ---- report ----
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = Math.floor(s.length / 2);
+    return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+  };
+  const fmt = (x: number | undefined, digits = 0) =>
+    x === undefined || Number.isNaN(x) ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: digits });
+  const range = (xs: number[], digits = 0) =>
+    xs.length > 1 ? `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}` : fmt(xs[0], digits);
+  const of = (kind: Kind, name: string, key: keyof Sample) =>
+    (samples[kind][name] ?? []).map((s) => s[key]).filter((v): v is number => typeof v === 'number');
+
+  const summary: Record<string, unknown> = {};
+  for (const kind of ['create', 'search'] as const) {
+    const peer2 = median(of(kind, 'FastAPI 2w', 'rps'));
+    const prepared = median(of(kind, 'pgbench prepared', 'rps'));
+    const unprepared = median(of(kind, 'pgbench unprepared', 'rps'));
+    const rows = targets.map((t) => {
+      const rps = median(of(kind, t.name, 'rps'));
+      return {
+        target: t.name,
+        'req/s (median)': fmt(rps),
+        'req/s (rounds)': range(of(kind, t.name, 'rps')),
+        'p50 ms': range(of(kind, t.name, 'p50'), 1),
+        'p99 ms': range(of(kind, t.name, 'p99'), 1),
+        'app CPU ms/req': fmt(median(of(kind, t.name, 'appCpuMs')), 2),
+        'PG CPU ms/req': fmt(median(of(kind, t.name, 'pgCpuMs')), 2),
+        '× FastAPI 2w': fmt(rps / peer2, 2),
+        '× pgbench prep.': fmt(rps / prepared, 2),
+        '× pgbench unprep.': fmt(rps / unprepared, 2),
+        ...(t.processes > 1 ? { 'per process': fmt(rps / t.processes) } : {}),
+        errors: of(kind, t.name, 'errors').reduce((a, b) => a + b, 0),
+      };
+    });
+    summary[kind] = rows;
+    console.log(`\n${kind === 'create' ? 'create task' : 'search q + 2 filters + 2-key sort, user with 10,000 tasks'}`);
+    console.table(rows);
+  }
+  console.log('\nidle memory after start (MiB, 15 s without requests)');
+  console.table(Object.entries(idle).map(([name, m]) => ({ server: name, RSS: fmt(m.rss, 1), PSS: fmt(m.pss, 1) })));
+  const machine = `${cores} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB`;
+  console.log(
+    `\n${rounds} interleaved rounds × ${seconds} s, ${connections} connections, wrk -t1; ${machine}; ` +
+      `load average ${loadAtStart} at start, ${loadAverage()} at end; ${new Date().toISOString()}`,
+  );
+
+  const resultsDir = join(repoRoot, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `api-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine,
+        load: { start: loadAtStart, end: loadAverage() },
+        settings: { seconds, rounds, connections },
+        idle,
+        samples,
+        summary,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(`JSON: ${file}`);
+} finally {
+  await db.end();
+  await admin.unsafe(`drop database ${dbName} with (force)`);
+  await admin.end();
+  if (!process.env.BENCH_DATABASE_URL) await runScript('scripts/platform/stop-postgres.sh', [join(dir, 'pg')]);
 }
-await db`analyze api.tasks`;
-const query = `${base}/api/v1/tasks?q=report&status=open&priority=high,medium&sort=-priority,due_at&limit=50`;
-const search = async () => {
-  const res = await fetch(query, { headers: { authorization: `Bearer ${reader.token}` } });
-  if (!res.ok) throw new Error(String(res.status));
-  await res.arrayBuffer();
-};
-for (let i = 0; i < 50; i++) await search();
-const searches = await closedLoop(search, { concurrency: 4, durationMs: Math.min(seconds, 10) * 1000 });
-const s = summarize(searches.latencies);
-
-printTable(
-  `bench:api — api process on PostgreSQL 15, ${seconds}s per phase, load from one bun client on 127.0.0.1 (2 shared cores)`,
-  [
-    {
-      phase: 'create (closed loop, 32 conns)',
-      'req/s': closed.latencies.length / closed.seconds,
-      'p50 ms': c.p50,
-      'p99 ms': c.p99,
-      errors: closed.errors,
-    },
-    {
-      phase: 'create at 1,000 req/s (open loop)',
-      'req/s': open.achievedRate,
-      'p50 ms': o.p50,
-      'p99 ms': o.p99,
-      errors: open.errors,
-    },
-    {
-      phase: 'search q+2 filters+sort, 10k tasks (4 conns)',
-      'req/s': searches.latencies.length / searches.seconds,
-      'p50 ms': s.p50,
-      'p95 ms': s.p95,
-      'p99 ms': s.p99,
-      errors: searches.errors,
-    },
-  ],
-);
-
-server.kill('SIGTERM');
-await server.exited;
-await db.end();
-await admin.unsafe(`drop database ${dbName} with (force)`);
-await admin.end();
-if (!process.env.DATABASE_URL) await runScript('scripts/platform/stop-postgres.sh', [join(dir, 'pg')]);
 process.exit(0);

@@ -62,7 +62,7 @@ let i = 0;
 const produce = openLoop(
   async () => {
     const userId = userIds[i++ % userIds.length] as string;
-    await createTask(db.db, { userId, timezone: 'UTC', correlationId: 'bench' }, { title: `bench ${i}` });
+    await createTask(db.db, { userId, correlationId: 'bench' }, { title: `bench ${i}` });
     relay?.notify();
   },
   { ratePerSecond: rate, durationMs: seconds * 1000 },

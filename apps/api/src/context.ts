@@ -25,11 +25,10 @@ export interface ApiDeps {
 }
 
 /** The event context of a request: who, plus the request id and trace to correlate what follows. */
-export function actorOf(request: Request, clock: Clock, userId: string, timezone = 'UTC'): Actor {
+export function actorOf(request: Request, clock: Clock, userId: string): Actor {
   const ctx = requestContext(request);
   return {
     userId,
-    timezone,
     at: clock.now(),
     correlationId: ctx?.correlationId ?? crypto.randomUUID(),
     ...(ctx ? { traceparent: formatTraceparent(ctx.trace) } : {}),

@@ -50,7 +50,13 @@ function pgTrgm(): typeof pgTrgmFromPackage {
  * in a 6-letter word through ("invoce" → "invoice"), the default 0.6 does not. A session setting,
  * because the index-backed operator (`%>`) reads it; the function form would scan every row.
  */
-export const sessionSettings = { 'pg_trgm.word_similarity_threshold': '0.5' } as const;
+export const sessionSettings = {
+  'pg_trgm.word_similarity_threshold': '0.5',
+  // Statements are prepared (see preparedByDefault), but planned for their values every time: a
+  // plan made for "any user, any search words" picks the text indexes, and a search for a
+  // common word then costs 30× the plan made for it. Parsing is still saved.
+  plan_cache_mode: 'force_custom_plan',
+} as const;
 
 export interface MigrateOptions {
   /** Folder of drizzle-kit generated SQL migrations. */
@@ -90,7 +96,7 @@ export async function createDb({
       connection: { application_name: 'tasktide', ...sessionSettings },
     });
     const inFlight = trackInFlight(client, ['unsafe', 'begin']);
-    const db = drizzlePostgres(inFlight.client) as unknown as Db;
+    const db = drizzlePostgres(preparedByDefault(inFlight.client)) as unknown as Db;
     return {
       db,
       kind: 'postgres',
@@ -161,6 +167,57 @@ function trackInFlight<T extends object>(client: T, methods: string[]) {
   });
   return { client: proxy, count: () => active };
 }
+
+/**
+ * Every statement drizzle sends is prepared (named, parsed and planned once per connection, its
+ * parameter types known). drizzle sends its queries unnamed (`prepare: false`), and for an unnamed
+ * statement with parameters postgres.js first asks the server to describe it: an extra round trip
+ * and a parse on every query. Statements are cached per connection by their text, so their number
+ * is bounded by the query shapes the code can build (filters × sort keys for lists).
+ */
+function preparedByDefault<T extends object>(client: T): T {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      if (key === 'unsafe') {
+        return (query: string, params?: unknown[], options?: object) =>
+          value.call(target, query, params, { ...options, prepare: true });
+      }
+      if (key === 'begin' || key === 'savepoint') {
+        // The transaction's own handle (the callback's argument) gets the same treatment.
+        return (...args: unknown[]) => {
+          const last = args.length - 1;
+          const callback = args[last] as (tx: object) => unknown;
+          args[last] = (tx: object) => callback(preparedByDefault(tx));
+          return value.apply(target, args);
+        };
+      }
+      return value;
+    },
+  });
+}
+
+/**
+ * Runs one hand-written statement (`$1…$n` placeholders) on a drizzle handle or transaction,
+ * prepared on postgres.js, and returns its rows as the driver gives them (timestamps: text from
+ * postgres.js, Dates from PGlite). For
+ * the hot paths where building the statement through drizzle costs more than running it.
+ * Parameters go to the driver as they are: ISO strings for timestamps, JSON text for json(b).
+ *
+ * @example
+ * const [row] = await queryRows<{ n: number }>(db, 'select $1::int as n', [1])
+ */
+export async function queryRows<T>(executor: Executor, text: string, params: unknown[]): Promise<T[]> {
+  // drizzle keeps the driver's handle on its session: the pool or a transaction (postgres.js), the
+  // PGlite instance or its transaction. Not public API; packages/db's tests pin it for both drivers.
+  const client = (executor as unknown as { session: { client: RawClient } }).session.client;
+  if ('unsafe' in client) return (await client.unsafe(text, params, { prepare: true })) as T[];
+  return (await client.query(text, params)).rows as T[];
+}
+type RawClient =
+  | { unsafe(text: string, params: unknown[], options: { prepare: boolean }): Promise<unknown[]> }
+  | { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> };
 
 /** Rows of a raw `db.execute()` result, whichever driver produced it. */
 export function rowsOf<T>(result: unknown): T[] {

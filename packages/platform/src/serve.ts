@@ -66,6 +66,7 @@ export async function runService<P extends TProperties>(
   return serveModule(definition.appId, rt, mounted, {
     port: config.PORT,
     metricsPort: metricsPortOf(config),
+    reusePort: config.REUSE_PORT,
     stopModuleFirst: definition.stopModuleFirst,
     rootPlugins: definition.rootPlugins?.() ?? [],
   });
@@ -80,7 +81,13 @@ export function serveModule(
   name: string,
   rt: ServiceRuntime,
   module: ReturnType<typeof mountModule>,
-  opts: { port: number; metricsPort?: number; stopModuleFirst?: boolean; rootPlugins?: AnyElysia[] },
+  opts: {
+    port: number;
+    metricsPort?: number;
+    reusePort?: boolean;
+    stopModuleFirst?: boolean;
+    rootPlugins?: AnyElysia[];
+  },
 ) {
   const db = rt.db;
   let app = createService({
@@ -91,7 +98,7 @@ export function serveModule(
     readiness: { ...(db ? { database: () => db.ping() } : {}), sidecar: () => rt.platform.ready() },
   });
   for (const plugin of opts.rootPlugins ?? []) app = app.use(plugin) as typeof app;
-  const server = app.use(module.app).listen(opts.port);
+  const server = app.use(module.app).listen({ port: opts.port, reusePort: opts.reusePort ?? false });
   const metricsServer = opts.metricsPort === undefined ? undefined : serveMetrics(rt.metrics, opts.metricsPort);
   module.start();
   rt.logger.info({ port: opts.port, metrics_port: opts.metricsPort }, `${name} listening`);

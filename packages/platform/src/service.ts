@@ -26,6 +26,12 @@ export const processConfigSchema = T.Object({
      * elsewhere unset means `/metrics` on PORT, for `bun dev` on 127.0.0.1.
      */
     METRICS_PORT: T.Optional(T.Integer({ minimum: 1, maximum: 65535 })),
+    /**
+     * Share PORT with other processes (SO_REUSEPORT; the kernel spreads connections): one Bun
+     * process uses one core, so on a multi-core host start one process per core with this on.
+     * Off by default, so a second server on a taken port fails instead of silently sharing it.
+     */
+    REUSE_PORT: T.Boolean({ default: false }),
     /** `dapr` in clusters and dev:dapr (a sidecar is next to us); `embedded` runs everything in process. */
     TASKTIDE_BUS: T.Union([T.Literal('embedded'), T.Literal('dapr')], { default: 'embedded' }),
     DAPR_HTTP_PORT: T.Integer({ default: 3500, minimum: 1, maximum: 65535 }),

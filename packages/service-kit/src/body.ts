@@ -18,6 +18,10 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   const announced = Number(request.headers.get('content-length') ?? Number.NaN);
   if (announced > maxBytes) throw tooLarge();
   if (!request.body) return '';
+  // A body with a Content-Length is exactly that long (HTTP framing), so the runtime may read it
+  // at once; only a chunked body is counted while it streams. Reading in JS chunks cost 15 % of a
+  // create.
+  if (Number.isInteger(announced) && announced >= 0) return request.text();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -70,7 +74,9 @@ export async function parseJsonBody(request: Request, limits: BodyLimits = defau
   if (!text.trim()) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text, rejectNul);
+    // JSON text holds a NUL only as the escape \u0000; without one there is nothing for the
+    // reviver to find, and parsing without a reviver is several times faster.
+    value = text.includes('\\u0000') ? JSON.parse(text, rejectNul) : JSON.parse(text);
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new AppError('malformed_request', 'The request body is not valid JSON');

@@ -1,6 +1,5 @@
 import { AppError } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
-import { getUser } from '../accounts/service.ts';
 import { requireUser } from '../auth.ts';
 import { type ApiDeps, actorOf, parseIfMatch } from '../context.ts';
 import { idempotentPost } from '../idempotency/respond.ts';
@@ -34,8 +33,7 @@ export function taskRoutes(deps: ApiDeps) {
     .post(
       '/',
       async ({ body, request, set, principal }) => {
-        const user = await getUser(deps.db, principal.userId);
-        const actor = actorOf(request, deps.clock, principal.userId, user.timezone);
+        const actor = actorOf(request, deps.clock, principal.userId);
         const task = await idempotentPost(
           deps.db,
           { request, set, scope: `user:${principal.userId}`, body },

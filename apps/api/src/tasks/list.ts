@@ -1,12 +1,22 @@
 import type { Db } from '@tasktide/db';
 import { AppError } from '@tasktide/service-kit';
 import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import { type TaskRow, tasks } from '../db/schema.ts';
 import { toTaskDto } from './dto.ts';
 import { invalid } from './invalid.ts';
 import type { ListTasksQuery, TaskDto } from './model.ts';
 import { textSearch } from './search.ts';
-import { afterCursor, cursorValues, decodeCursor, encodeCursor, orderBy, parseSort, sortSpecOf } from './sort.ts';
+import {
+  afterCursor,
+  cursorValues,
+  decodeCursor,
+  encodeCursor,
+  orderBy,
+  outputOrder,
+  parseSort,
+  sortSpecOf,
+} from './sort.ts';
 import { normalizeTags } from './validate.ts';
 
 // Every column but the two search columns, which only the database reads.
@@ -45,7 +55,19 @@ function filters(userId: string, query: ListTasksQuery, now: Date): SQL[] {
   return where;
 }
 
-/** The SELECT of one page (built, not run: the search test EXPLAINs it). */
+const priorities: TaskRow['priority'][] = ['none', 'low', 'medium', 'high'];
+
+/**
+ * The SELECT of one page (built, not run: the search test EXPLAINs it).
+ *
+ * Relevance is computed only when the sort uses it: it is a trigram comparison per matching row,
+ * which on a user with thousands of matches cost more than the rest of the query. When the sort
+ * starts with priority, the page is the union of one page per priority (each `priority = …` with
+ * the rest of the sort), ordered and cut again: each part can then walk an index in order and stop
+ * after a page of matches (`priority in (…)` cannot, before PostgreSQL 17) instead of testing
+ * every task of the user against the search. Same rows, same order: the first key sorts by
+ * priority, so the page is made of the first rows of each priority's own order.
+ */
 export function listStatement(db: Db, userId: string, query: ListTasksQuery, now = new Date()) {
   const search = textSearch(query.q);
   const terms = parseSort(query.sort, search);
@@ -53,11 +75,23 @@ export function listStatement(db: Db, userId: string, query: ListTasksQuery, now
   if (search) where.push(search.where);
   if (query.cursor) where.push(afterCursor(terms, decodeCursor(query.cursor, terms), search));
   const limit = query.limit ? Number(query.limit) : 50;
-  const statement = db
-    .select({ ...listed, rank: search ? search.rank : sql<number>`0::real` })
-    .from(tasks)
-    .where(and(...where))
-    .orderBy(...orderBy(terms, search))
+  const ranked = search && terms.some((t) => t.key === 'relevance');
+  const columns = { ...listed, rank: sql<number>`${ranked ? search.rank : sql`0::real`}`.as('rank') };
+  const page = (conditions: SQL[]) =>
+    db
+      .select(columns)
+      .from(tasks)
+      .where(and(...conditions))
+      .orderBy(...orderBy(terms, search))
+      .limit(limit + 1);
+  if (terms[0]?.key !== 'priority') return { statement: page(where), terms, limit };
+  const wanted = [...new Set((query.priority ?? []).map((p) => p.trim()).filter(Boolean))] as TaskRow['priority'][];
+  const [first, second, ...rest] = (wanted.length ? wanted : priorities).map((p) =>
+    page([...where, eq(tasks.priority, p)]),
+  );
+  if (!first || !second) return { statement: page(where), terms, limit };
+  const statement = unionAll(first, second, ...rest)
+    .orderBy(...outputOrder(terms))
     .limit(limit + 1);
   return { statement, terms, limit };
 }

@@ -5,13 +5,12 @@ import { AppError } from '@tasktide/service-kit';
 import { and, eq, inArray } from 'drizzle-orm';
 import { outbox, seriesCancellations, type TaskRow, tasks } from '../db/schema.ts';
 import { toSnapshot, toTaskDto } from './dto.ts';
+import { insertTask } from './insert.ts';
 import type { CreateTaskInput, PatchTaskInput, TaskDto } from './model.ts';
 import { finalizeFields, parseDueAt, type TaskFields } from './validate.ts';
 
 /** Who is acting and the request's correlation data, carried into every event. */
 export interface Actor extends EventContext {
-  /** The user's own time zone: the default for tasks created without one. */
-  timezone: string;
   /** Receives the type of every event written, for counting once the transaction has committed. */
   emitted?: string[];
 }
@@ -43,6 +42,10 @@ function checkVersion(row: TaskRow, ifMatch: number | undefined) {
   }
 }
 
+/**
+ * Creates a task and its task.created event in one statement (see insert.ts). Without a zone in the
+ * input the task gets the owner's, read by that statement: a zone changed a moment ago counts.
+ */
 export async function createTask(db: Executor, actor: Actor, input: CreateTaskInput): Promise<TaskDto> {
   const errors: { field: string; message: string }[] = [];
   const dueAt = parseDueAt(input.due_at, errors) ?? null;
@@ -53,31 +56,24 @@ export async function createTask(db: Executor, actor: Actor, input: CreateTaskIn
       priority: input.priority ?? 'none',
       tags: input.tags ?? [],
       dueAt,
-      timezone: input.timezone ?? actor.timezone,
+      // The owner's zone was checked when it was stored; only a given one is checked here.
+      timezone: input.timezone ?? 'UTC',
       reminders: input.reminders ?? [],
       recurrence: input.recurrence ?? null,
     },
     errors,
   );
-  return db.transaction(async (tx) => {
-    const id = Bun.randomUUIDv7();
-    const [row] = (await tx
-      .insert(tasks)
-      .values({
-        id,
-        userId: actor.userId,
-        ...fields,
-        seriesId: fields.recurrence ? id : null,
-        seriesStart: fields.recurrence ? fields.dueAt : null,
-        // The service's clock, like every later change: created_at and updated_at agree.
-        createdAt: actor.at,
-        updatedAt: actor.at,
-      })
-      .returning()) as TaskRow[];
-    const task = row as TaskRow;
-    await emit(tx, actor, [createEvent('task.created', toSnapshot(task), actor)]);
-    return toTaskDto(task);
+  const created = await insertTask(db, {
+    id: Bun.randomUUIDv7(),
+    userId: actor.userId,
+    // The service's clock, like every later change: created_at and updated_at agree.
+    at: actor.at ?? new Date(),
+    fields: { ...fields, timezone: input.timezone === undefined ? null : fields.timezone },
+    event: { correlationId: actor.correlationId, ...(actor.traceparent ? { traceparent: actor.traceparent } : {}) },
   });
+  if (!created) throw new AppError('unauthenticated', 'The account no longer exists');
+  actor.emitted?.push(created.event.event_type);
+  return created.dto;
 }
 
 const patchable = ['title', 'description', 'priority', 'tags', 'dueAt', 'timezone', 'reminders', 'recurrence'] as const;

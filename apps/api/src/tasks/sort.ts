@@ -57,6 +57,15 @@ export function orderBy(terms: SortTerm[], search: TextSearch | null): SQL[] {
   ];
 }
 
+/** The same order over a union's output columns (see listStatement), by their names. */
+export function outputOrder(terms: SortTerm[]): SQL[] {
+  const name = (key: SortKey) => sql.identifier(key === 'relevance' ? 'rank' : key);
+  return [
+    ...terms.map((t) => sql`${name(t.key)} ${t.desc ? sql`desc` : sql`asc`} nulls last`),
+    sql`${sql.identifier('id')} asc`,
+  ];
+}
+
 interface Cursor {
   /** The sort spec the cursor was made for; a cursor is only valid with the same sort. */
   s: string;
