@@ -8,6 +8,7 @@ import {
   createService,
   type Logger,
   type Metrics,
+  restoreCompiledFormats,
   systemClock,
   withProblemResponses,
 } from '@tasktide/service-kit';
@@ -16,6 +17,7 @@ import { Elysia } from 'elysia';
 import { accountRoutes } from './accounts/index.ts';
 import { createAccountLimits } from './accounts/limits.ts';
 import { createSessionCheck } from './accounts/sessions.ts';
+import { calendarRoutes } from './calendar/index.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiDeps } from './context.ts';
 import { internalRoutes } from './internal/index.ts';
@@ -25,6 +27,9 @@ import { createTaskMetrics } from './tasks/metrics.ts';
 import { taskParseRoutes } from './tasks/parse/index.ts';
 import { tokenRoutes } from './tokens/index.ts';
 import { resolveApiToken } from './tokens/service.ts';
+
+// The OpenAPI plugin's import swapped TypeBox's uuid and email checks for slow ones (see there).
+restoreCompiledFormats();
 
 export const API_PREFIX = '/api/v1';
 export const OPENAPI_JSON_PATH = '/docs/json';
@@ -51,7 +56,8 @@ export function apiRoutes(deps: ApiDeps) {
         .use(tokenRoutes(deps))
         .use(taskParseRoutes(deps))
         .use(taskRoutes(deps))
-        .use(recurrencePreviewRoutes(deps)),
+        .use(recurrencePreviewRoutes(deps))
+        .use(calendarRoutes(deps)),
     )
     .use(internalRoutes(deps));
 }

@@ -63,7 +63,9 @@ export function testEvent<T extends EventType>(
       title: 't',
       body: 'b',
     },
+    'task.overdue': { task_id: taskId, due_at: now, title: 'audit me', priority: 'none', fired_at: now, late: false },
     'user.deleted': { deleted_at: now },
+    'user.updated': { display_name: 'Ada', timezone: 'UTC', changes: { timezone: 'UTC' } },
   };
   return createEvent(type, { ...payloads[type], ...overrides } as PayloadOf<T>, {
     userId,

@@ -1,11 +1,20 @@
 import type { Tx } from '@tasktide/db';
 import { eq, inArray } from 'drizzle-orm';
-import { notifications, reminders, webhookAttempts, webhookDeliveries, webhooks } from './db/schema.ts';
+import {
+  heldNotifications,
+  notifications,
+  preferences,
+  reminders,
+  webhookAttempts,
+  webhookDeliveries,
+  webhooks,
+} from './db/schema.ts';
 import type { JobOps } from './reminders/schedule.ts';
 
 /**
  * The account was deleted: everything the notifier keeps of the user goes — reminders (their jobs
- * are cancelled after commit), the inbox, webhooks with their deliveries and attempts.
+ * are cancelled after commit), the inbox, held notifications, preferences, webhooks with their
+ * deliveries and attempts.
  */
 export async function forgetUser(tx: Tx, userId: string): Promise<JobOps> {
   const gone = await tx.delete(reminders).where(eq(reminders.userId, userId)).returning({ id: reminders.id });
@@ -23,5 +32,7 @@ export async function forgetUser(tx: Tx, userId: string): Promise<JobOps> {
   }
   await tx.delete(webhooks).where(eq(webhooks.userId, userId));
   await tx.delete(notifications).where(eq(notifications.userId, userId));
+  await tx.delete(heldNotifications).where(eq(heldNotifications.userId, userId));
+  await tx.delete(preferences).where(eq(preferences.userId, userId));
   return { register: [], cancel: gone.map((r) => r.id) };
 }

@@ -5,12 +5,22 @@ import type { Platform, ServiceModule } from '@tasktide/platform';
 import { type Clock, type Logger, remoteAuthenticator, systemClock } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import type { Registry } from 'prom-client';
-import { fanOut, type NotificationChannel } from './channels/channel.ts';
+import type { Notification, NotificationChannel } from './channels/channel.ts';
+import {
+  applyDelivery,
+  type DeliveryDeps,
+  planDelivery,
+  releaseDue,
+  releaseHeld,
+  scheduleRelease,
+} from './channels/deliver.ts';
 import { notificationFromReminder } from './channels/from-reminder.ts';
+import { notificationFromOccurrence, notificationFromOverdue } from './channels/from-task.ts';
 import { outbox, processedEvents, relayLease } from './db/schema.ts';
 import { forgetUser } from './forget-user.ts';
 import { inboxChannel } from './inbox/channel.ts';
 import { inboxRoutes } from './inbox/index.ts';
+import { preferenceRoutes } from './preferences/index.ts';
 import { fireReminder } from './reminders/fire.ts';
 import { cancelJobs, registerJobs } from './reminders/jobs.ts';
 import { createReminderMetrics } from './reminders/metrics.ts';
@@ -79,6 +89,32 @@ export function createNotifierModule(o: NotifierOptions): ServiceModule {
     now: () => clock.now(),
   };
   const authenticate = remoteAuthenticator({ jwtSecret: o.jwtSecret, invoker: o.platform.invoker, clock });
+  const delivery: DeliveryDeps = {
+    db,
+    channels,
+    invoker: o.platform.invoker,
+    jobs: o.platform.jobs,
+    now: () => clock.now(),
+    log: o.log,
+    onDelivered: () => {
+      relay.notify();
+      for (const channel of channels) channel.notify?.();
+    },
+  };
+  /**
+   * Raises a notification once per cause event: preferences and quiet hours are read first, the
+   * delivery (or the hold) is recorded with the consumer's ledger entry, the release job follows.
+   */
+  const notifyOnce = async (consumer: string, eventId: string, n: Notification) => {
+    const plan = await planDelivery(delivery, n);
+    let held: Awaited<ReturnType<typeof applyDelivery>> = null;
+    const applied = await onceInTransaction(db, processedEvents, consumer, eventId, async (tx) => {
+      held = await applyDelivery(tx, channels, n, plan);
+    });
+    if (!applied) return;
+    if (held) await scheduleRelease(o.platform.jobs, held);
+    else delivery.onDelivered?.();
+  };
 
   const planner = defineSubscription({
     consumer: 'notifier-reminders',
@@ -98,47 +134,52 @@ export function createNotifierModule(o: NotifierOptions): ServiceModule {
       // unregistered, which the sweep registers; a stale job that fires finds a cancelled row.
       await registerJobs({ db, jobs: o.platform.jobs, metrics }, ops.register);
       await cancelJobs(o.platform.jobs, ops.cancel);
+      // A recurrence's next occurrence is news to its user. Its own ledger entry: a failure here
+      // retries only this part, the plan above is already recorded.
+      if (event.event_type === 'task.created') {
+        const n = notificationFromOccurrence(event);
+        if (n) await notifyOnce('notifier-occurrences', event.event_id, n);
+      }
       return success;
     },
   });
   const inbox = defineSubscription({
     consumer: 'notifier-inbox',
     topic: topics.reminders,
-    types: ['reminder.due'],
+    types: ['reminder.due', 'task.overdue'],
     handler: async (event) => {
-      const applied = await onceInTransaction(db, processedEvents, 'notifier-inbox', event.event_id, (tx) =>
-        fanOut(tx, channels, notificationFromReminder(event)),
-      );
-      if (applied) {
-        relay.notify();
-        for (const channel of channels) channel.notify?.();
-      }
+      const n = event.event_type === 'reminder.due' ? notificationFromReminder(event) : notificationFromOverdue(event);
+      await notifyOnce('notifier-inbox', event.event_id, n);
       return success;
     },
   });
-
-  const routes = new Elysia().use(inboxRoutes({ db, authenticate })).use(
-    webhookRoutes({
-      db,
-      authenticate,
-      masterKey: o.webhookSigningKey,
-      allowPrivate: o.allowPrivateWebhooks,
-      onRedeliver: sender.notify,
-    }),
-  );
+  const routes = new Elysia()
+    .use(preferenceRoutes({ db, authenticate, invoker: o.platform.invoker, clock }))
+    .use(inboxRoutes({ db, authenticate }))
+    .use(
+      webhookRoutes({
+        db,
+        authenticate,
+        masterKey: o.webhookSigningKey,
+        allowPrivate: o.allowPrivateWebhooks,
+        onRedeliver: sender.notify,
+      }),
+    );
 
   return {
     appId: NOTIFIER_APP_ID,
     routes,
     subscriptions: [planner, inbox],
     onJob: async (_name, data) => {
-      const id = typeof data.reminder_id === 'string' ? data.reminder_id : undefined;
-      if (id) await fireReminder(fireDeps, id);
+      if (typeof data.reminder_id === 'string') await fireReminder(fireDeps, data.reminder_id);
+      if (typeof data.held_id === 'string') await releaseHeld(delivery, data.held_id);
     },
     bindings: {
       'reminder-sweep': {
+        // One cron binding for every catch-up: missed reminders, unregistered jobs, held notifications.
         handler: async () => {
           await reminderSweep(fireDeps, { graceMs: o.sweepGraceMs });
+          await releaseDue(delivery, { graceMs: o.sweepGraceMs });
         },
         embeddedEveryMs: o.sweepEveryMs ?? 60_000,
       },

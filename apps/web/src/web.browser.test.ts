@@ -11,12 +11,13 @@ import { apiClient } from '@tasktide/api/testing';
 import { createTestDb } from '@tasktide/db/testing';
 import { createSystem, type System } from '@tasktide/dev/system';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { seriousViolations } from './testing/browser.ts';
 
 const CHROMIUM = process.env.TASKTIDE_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dir, '../../../test-artifacts/web');
 const ZONE = 'Europe/Berlin';
-/** Per step: generous for a loaded 2-core CI machine; the whole file takes about 30 s. */
-const STEP_MS = 45_000;
+/** Per step: generous for a loaded 2-core CI machine (each screenshot also runs an axe audit). */
+const STEP_MS = 90_000;
 const EMAIL = `web-${crypto.randomUUID().slice(0, 8)}@example.com`;
 const PASSWORD = 'correct horse battery';
 
@@ -29,7 +30,11 @@ let page: Page;
 let token: string;
 const api = () => apiClient((r) => system.app.handle(r));
 const call = (method: string, path: string, body?: unknown) => api().call(method, `/api/v1${path}`, { token, body });
-const shot = (name: string, p: Page = page) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+/** Every screen photographed also passes axe-core: no serious or critical violation. */
+const shot = async (name: string, p: Page = page) => {
+  expect({ screen: name, violations: await seriousViolations(p) }).toEqual({ screen: name, violations: [] });
+  await p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+};
 const task = (title: string, p: Page = page) =>
   p.locator('li.task', { has: p.getByRole('heading', { name: title, exact: true }) });
 
@@ -298,14 +303,15 @@ describe('tasktide in Chromium', () => {
     async () => {
       await call('POST', '/tasks', {
         title: 'Stretch',
-        due_at: new Date(Date.now() + 62_000).toISOString(),
-        reminders: [1],
+        // Reminded in 2 s; due (and so overdue, another notification) only an hour later.
+        due_at: new Date(Date.now() + 3_602_000).toISOString(),
+        reminders: [60],
       });
       await page.locator('nav .count', { hasText: '1' }).waitFor({ timeout: 15_000 });
       await page.getByRole('link', { name: /Inbox/ }).click();
       await page.getByText('1 unread', { exact: true }).waitFor();
       await shot('07-inbox');
-      await page.getByRole('button', { name: /^Mark “.*” read$/ }).click();
+      await page.getByRole('button', { name: /^Mark read: “.*”$/ }).click();
       await page.getByText('0 unread', { exact: true }).waitFor();
       await page.locator('nav .count', { hasText: '0' }).waitFor();
       await page.getByRole('link', { name: 'Tasks' }).click();
@@ -351,6 +357,13 @@ describe('tasktide in Chromium', () => {
       await page.getByRole('link', { name: /Inbox/ }).click();
       await page.getByText('0 unread', { exact: true }).waitFor();
       expect(await overflow()).toBeLessThanOrEqual(0);
+      await shot('09b-mobile-inbox');
+      const signedOut = await browser.newContext({ viewport: { width: 375, height: 812 }, timezoneId: ZONE });
+      const signIn = await signedOut.newPage();
+      await signIn.goto(base);
+      await signIn.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await shot('01b-mobile-sign-in', signIn);
+      await signedOut.close();
     },
     STEP_MS,
   );

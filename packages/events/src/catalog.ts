@@ -95,6 +95,23 @@ export const catalog = {
         title: t.String(),
         fired_at: DateTime,
         late: t.Boolean(),
+        /** Added later (optional): the task's priority when it fired; high-priority reminders pass quiet hours. */
+        priority: t.Optional(Priority),
+      }),
+    ),
+  },
+  /** An open task's due time passed (the notifier's overdue trigger, sent once per due time). */
+  'task.overdue': {
+    1: envelopeSchema(
+      'task.overdue',
+      1,
+      t.Object({
+        task_id: Uuid,
+        due_at: DateTime,
+        title: t.String(),
+        priority: Priority,
+        fired_at: DateTime,
+        late: t.Boolean(),
       }),
     ),
   },
@@ -115,6 +132,19 @@ export const catalog = {
   'user.deleted': {
     1: envelopeSchema('user.deleted', 1, t.Object({ deleted_at: DateTime })),
   },
+  /** The account's profile changed (display name, time zone): the account's audit trail records it. */
+  'user.updated': {
+    1: envelopeSchema(
+      'user.updated',
+      1,
+      t.Object({
+        display_name: t.String(),
+        timezone: t.String(),
+        /** New values of the fields that changed. */
+        changes: t.Record(t.String(), t.Unknown()),
+      }),
+    ),
+  },
 } as const;
 
 export type Catalog = typeof catalog;
@@ -128,8 +158,10 @@ export const currentVersion = {
   'task.recurrence': 1,
   'reminder.scheduled': 1,
   'reminder.due': 1,
+  'task.overdue': 1,
   'notification.created': 1,
   'user.deleted': 1,
+  'user.updated': 1,
 } as const satisfies { [K in EventType]: keyof Catalog[K] };
 
 /** The topic each event type is published on (task changes also go to task-updates for realtime). */
@@ -141,6 +173,8 @@ export const topicOf: Record<EventType, Topic> = {
   'task.recurrence': topics.taskEvents,
   'reminder.scheduled': topics.reminders,
   'reminder.due': topics.reminders,
+  'task.overdue': topics.reminders,
   'notification.created': topics.taskUpdates,
   'user.deleted': topics.taskEvents,
+  'user.updated': topics.taskEvents,
 };

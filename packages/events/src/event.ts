@@ -12,8 +12,10 @@ const currentSchemas = {
   'task.recurrence': catalog['task.recurrence'][currentVersion['task.recurrence']],
   'reminder.scheduled': catalog['reminder.scheduled'][currentVersion['reminder.scheduled']],
   'reminder.due': catalog['reminder.due'][currentVersion['reminder.due']],
+  'task.overdue': catalog['task.overdue'][currentVersion['task.overdue']],
   'notification.created': catalog['notification.created'][currentVersion['notification.created']],
   'user.deleted': catalog['user.deleted'][currentVersion['user.deleted']],
+  'user.updated': catalog['user.updated'][currentVersion['user.updated']],
 };
 
 // Spelled out per type (not derived with conditional types) to keep the compiler fast: deriving
@@ -26,8 +28,10 @@ export interface EventMap {
   'task.recurrence': Static<(typeof currentSchemas)['task.recurrence']>;
   'reminder.scheduled': Static<(typeof currentSchemas)['reminder.scheduled']>;
   'reminder.due': Static<(typeof currentSchemas)['reminder.due']>;
+  'task.overdue': Static<(typeof currentSchemas)['task.overdue']>;
   'notification.created': Static<(typeof currentSchemas)['notification.created']>;
   'user.deleted': Static<(typeof currentSchemas)['user.deleted']>;
+  'user.updated': Static<(typeof currentSchemas)['user.updated']>;
 }
 
 /** The envelope producers write today. */

@@ -22,7 +22,27 @@ export interface ServiceModule {
   pending?(): Promise<number>;
 }
 
+/**
+ * Dapr delivers a topic to an app through one subscription (one consumer group per app id): a
+ * second subscription on the same topic is silently not served there, while the embedded bus would
+ * serve both. Refused here, on both platforms, so `bun dev` and the tests fail the way daprd would.
+ */
+export function assertOneSubscriptionPerTopic(appId: string, subscriptions: Subscription[]) {
+  const seen = new Map<string, string>();
+  for (const sub of subscriptions) {
+    const key = `${sub.pubsub ?? ''}/${sub.topic}`;
+    const other = seen.get(key);
+    if (other) {
+      throw new Error(
+        `${appId}: consumers ${other} and ${sub.consumer} both subscribe to ${sub.topic}; Dapr serves one subscription per topic — handle both event kinds in one`,
+      );
+    }
+    seen.set(key, sub.consumer);
+  }
+}
+
 export function mountModule(module: ServiceModule, platform: Platform, log?: Logger) {
+  assertOneSubscriptionPerTopic(module.appId, module.subscriptions);
   const app = new Elysia({ name: `module:${module.appId}` })
     .use(module.routes)
     .use(platform.pubsub.subscribe(module.subscriptions));

@@ -5,4 +5,5 @@
 export { describeRecurrence } from './describe.ts';
 export { type NormalizeResult, normalizeRecurrence, PRESETS, type Preset } from './normalize.ts';
 export { MAX_PREVIEW, nextOccurrence, previewOccurrences, type SeriesPosition } from './occurrences.ts';
+export { parseRecurrence, type RecurrenceRule } from './rule.ts';
 export { isTimeZone } from './zone.ts';

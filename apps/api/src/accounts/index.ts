@@ -5,8 +5,16 @@ import type { ApiDeps } from '../context.ts';
 import { outbox } from '../db/schema.ts';
 import { idempotentPost } from '../idempotency/respond.ts';
 import { clientAddress } from './limits.ts';
-import { ChangePasswordBody, DeleteAccountBody, LoginBody, RegisterBody, Session, User } from './model.ts';
-import { changePassword, deleteAccount, getUser, login, register, toUserDto } from './service.ts';
+import {
+  ChangePasswordBody,
+  DeleteAccountBody,
+  LoginBody,
+  RegisterBody,
+  Session,
+  UpdateMeBody,
+  User,
+} from './model.ts';
+import { changePassword, deleteAccount, getUser, login, register, toUserDto, updateProfile } from './service.ts';
 
 export function accountRoutes(deps: ApiDeps) {
   return new Elysia({ tags: ['accounts'] })
@@ -55,6 +63,30 @@ export function accountRoutes(deps: ApiDeps) {
         return toUserDto(await getUser(deps.db, principal.userId));
       },
       { response: { 200: User }, detail: { summary: 'The signed-in account', security: [{ bearer: [] }] } },
+    )
+    .patch(
+      '/me',
+      async ({ headers, body, request }) => {
+        const principal = await deps.authenticate(headers.authorization);
+        const user = await updateProfile(
+          deps.db,
+          { correlationId: requestContext(request)?.correlationId ?? crypto.randomUUID(), at: deps.clock.now() },
+          principal.userId,
+          body,
+          (tx, event) => writeEvents(tx, outbox, [event]),
+        );
+        deps.onOutboxWrite?.();
+        return user;
+      },
+      {
+        body: UpdateMeBody,
+        response: { 200: User },
+        detail: {
+          summary:
+            'Change the display name or time zone (new tasks default to the new zone; existing ones keep theirs)',
+          security: [{ bearer: [] }],
+        },
+      },
     )
     .post(
       '/auth/password',

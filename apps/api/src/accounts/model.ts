@@ -39,6 +39,14 @@ export const ChangePasswordBody = t.Object({
   new_password: t.String({ minLength: 10, maxLength: 200, description: 'At least 10 characters' }),
 });
 
+export const UpdateMeBody = t.Object(
+  {
+    display_name: t.Optional(t.String({ minLength: 1, maxLength: 100 })),
+    timezone: t.Optional(TimeZone),
+  },
+  { minProperties: 1, additionalProperties: false },
+);
+
 export const DeleteAccountBody = t.Object({
   password: t.String({ minLength: 1, maxLength: 200, description: 'The current password, to confirm' }),
 });
@@ -46,3 +54,4 @@ export const DeleteAccountBody = t.Object({
 export type RegisterInput = typeof RegisterBody.static;
 export type LoginInput = typeof LoginBody.static;
 export type UserDto = typeof User.static;
+export type UpdateMeInput = typeof UpdateMeBody.static;

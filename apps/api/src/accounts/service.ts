@@ -5,7 +5,7 @@ import { AppError, signAccessToken } from '@tasktide/service-kit';
 import { eq } from 'drizzle-orm';
 import { idempotencyKeys, seriesCancellations, type UserRow, users } from '../db/schema.ts';
 import type { AccountLimits } from './limits.ts';
-import type { LoginInput, RegisterInput, UserDto } from './model.ts';
+import type { LoginInput, RegisterInput, UpdateMeInput, UserDto } from './model.ts';
 
 export function toUserDto(row: UserRow): UserDto {
   return {
@@ -19,12 +19,16 @@ export function toUserDto(row: UserRow): UserDto {
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-export async function register(db: Executor, input: RegisterInput): Promise<UserDto> {
-  if (!isValidTimeZone(input.timezone)) {
-    throw new AppError('validation_failed', `/timezone: unknown IANA time zone "${input.timezone}"`, {
+function checkTimeZone(zone: string) {
+  if (!isValidTimeZone(zone)) {
+    throw new AppError('validation_failed', `/timezone: unknown IANA time zone "${zone}"`, {
       errors: [{ field: '/timezone', message: 'Unknown IANA time zone' }],
     });
   }
+}
+
+export async function register(db: Executor, input: RegisterInput): Promise<UserDto> {
+  checkTimeZone(input.timezone);
   try {
     const [row] = await db
       .insert(users)
@@ -135,6 +139,54 @@ export async function deleteAccount(
         { userId, correlationId: ctx.correlationId, at: ctx.at },
       ),
     );
+  });
+}
+
+/**
+ * Changes the display name and/or time zone. A new zone applies to what is shown and to new tasks
+ * (existing tasks keep the zone they were created with: their recurrence is anchored in it).
+ * user.updated records the change in the account's audit trail.
+ */
+export async function updateProfile(
+  db: Db,
+  ctx: { correlationId: string; at: Date },
+  userId: string,
+  input: UpdateMeInput,
+  writeEvent: (tx: Tx, event: AnyEvent) => Promise<void>,
+): Promise<UserDto> {
+  if (input.timezone !== undefined) checkTimeZone(input.timezone);
+  const displayName = input.display_name?.trim();
+  if (input.display_name !== undefined && !displayName) {
+    throw new AppError('validation_failed', '/display_name: must not be blank', {
+      errors: [{ field: '/display_name', message: 'must not be blank' }],
+    });
+  }
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+    if (!before) throw new AppError('unauthenticated', 'The account no longer exists');
+    const changes: Record<string, string> = {};
+    if (displayName !== undefined && displayName !== before.displayName) changes.display_name = displayName;
+    if (input.timezone !== undefined && input.timezone !== before.timezone) changes.timezone = input.timezone;
+    if (!Object.keys(changes).length) return toUserDto(before);
+    const [row] = await tx
+      .update(users)
+      .set({
+        displayName: changes.display_name ?? before.displayName,
+        timezone: changes.timezone ?? before.timezone,
+        updatedAt: ctx.at,
+      })
+      .where(eq(users.id, userId))
+      .returning();
+    const after = row as UserRow;
+    await writeEvent(
+      tx,
+      createEvent(
+        'user.updated',
+        { display_name: after.displayName, timezone: after.timezone, changes },
+        { userId, correlationId: ctx.correlationId, at: ctx.at },
+      ),
+    );
+    return toUserDto(after);
   });
 }
 

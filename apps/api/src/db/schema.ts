@@ -99,7 +99,9 @@ export const tasks = apiSchema.table(
   (t) => [
     index('tasks_user_created_idx').on(t.userId, t.createdAt, t.id),
     index('tasks_user_due_idx').on(t.userId, t.dueAt),
-    index('tasks_user_status_idx').on(t.userId, t.status),
+    // A user's tasks of one status and priority in due order: a search sorted by priority and due
+    // date walks it and stops after a page (see listStatement). Its prefix serves (user, status).
+    index('tasks_user_status_priority_due_idx').on(t.userId, t.status, t.priority, t.dueAt, t.id),
     index('tasks_series_idx').on(t.seriesId),
     // Single-column on purpose: the planner ORs the two (BitmapOr) and filters the user after; with
     // user_id in front (btree_gin) it prices reading all the user's entries and scans them instead.
@@ -141,3 +143,20 @@ export const seriesCancellations = apiSchema.table('series_cancellations', {
   userId: uuid('user_id').notNull(),
   cancelledAt: ts('cancelled_at').notNull().defaultNow(),
 });
+
+/**
+ * A user's secret calendar (iCalendar) feed: the URL carries a token whose SHA-256 is kept here,
+ * shown once like an API token. One per user; creating a new one replaces (revokes) the old.
+ */
+export const calendarFeeds = apiSchema.table(
+  'calendar_feeds',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    prefix: text('prefix').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('calendar_feeds_token_key').on(t.tokenHash)],
+);

@@ -1,12 +1,13 @@
 import type { Tx } from '@tasktide/db';
 import type { ReminderDetails } from '../db/schema.ts';
+import type { Kind } from '../preferences/model.ts';
 
 /** Something the user is told: what every channel delivers, in its own way. */
 export interface Notification {
   id: string;
   userId: string;
   taskId: string | null;
-  kind: 'reminder';
+  kind: Kind;
   title: string;
   body: string;
   /** The event that caused it: a redelivery never notifies twice. */
@@ -18,6 +19,14 @@ export interface Notification {
   reminder: ReminderDetails | null;
   /** The cause's own payload, for channels that forward it (webhooks). */
   data: Record<string, unknown>;
+  /** Comes through quiet hours (a high-priority task's). */
+  urgent: boolean;
+}
+
+/** Where one notification goes, by the user's preferences at the time it was raised. */
+export interface Route {
+  inApp: boolean;
+  webhookIds: string[];
 }
 
 /**
@@ -30,14 +39,14 @@ export interface Notification {
  */
 export interface NotificationChannel {
   name: string;
-  record(tx: Tx, notification: Notification): Promise<void>;
+  record(tx: Tx, notification: Notification, route: Route): Promise<void>;
   /** Wakes the channel's delivery loop after a commit that recorded something. */
   notify?(): void;
   start?(): void;
   stop?(): Promise<void>;
 }
 
-/** Records the notification on every channel, in the caller's transaction. */
-export async function fanOut(tx: Tx, channels: NotificationChannel[], notification: Notification) {
-  for (const channel of channels) await channel.record(tx, notification);
+/** Records the notification on every channel its route names, in the caller's transaction. */
+export async function fanOut(tx: Tx, channels: NotificationChannel[], notification: Notification, route: Route) {
+  for (const channel of channels) await channel.record(tx, notification, route);
 }

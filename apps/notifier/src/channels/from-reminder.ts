@@ -35,5 +35,6 @@ export function notificationFromReminder(event: EventOf<'reminder.due'>): Notifi
       late: event.payload.late,
     },
     data: event.payload,
+    urgent: event.payload.priority === 'high',
   };
 }

@@ -1,6 +1,17 @@
 import { outboxTables, processedEventsTable } from '@tasktide/outbox/tables';
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** The notifier owns the `notifier` schema: reminders, the in-app inbox and webhooks. */
 export const notifierSchema = pgSchema('notifier');
@@ -16,6 +27,10 @@ export const reminders = notifierSchema.table(
     id: uuid('id').primaryKey(),
     userId: uuid('user_id').notNull(),
     taskId: uuid('task_id').notNull(),
+    /** reminder: `offset_minutes` before the due time; overdue: at the due time (offset 0). */
+    kind: text('kind', { enum: ['reminder', 'overdue'] })
+      .notNull()
+      .default('reminder'),
     offsetMinutes: integer('offset_minutes').notNull(),
     remindAt: ts('remind_at').notNull(),
     dueAt: ts('due_at').notNull(),
@@ -31,7 +46,7 @@ export const reminders = notifierSchema.table(
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('reminders_task_offset_key').on(t.taskId, t.offsetMinutes),
+    uniqueIndex('reminders_task_kind_offset_key').on(t.taskId, t.kind, t.offsetMinutes),
     index('reminders_due_idx').on(t.remindAt).where(sql`status = 'scheduled'`),
   ],
 );
@@ -66,6 +81,8 @@ export const webhooks = notifierSchema.table(
     url: text('url').notNull(),
     description: text('description').notNull().default(''),
     active: boolean('active').notNull().default(true),
+    /** Which notification kinds it receives (reminders only, as before kinds existed, by default). */
+    kinds: text('kinds').array().notNull().default(sql`'{reminder}'::text[]`),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [index('webhooks_user_idx').on(t.userId)],
@@ -110,6 +127,35 @@ export const webhookAttempts = notifierSchema.table(
     durationMs: integer('duration_ms').notNull(),
   },
   (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.attemptedAt)],
+);
+
+/** What each user wants: which kinds reach the inbox, and quiet hours (minutes after local midnight). */
+export const preferences = notifierSchema.table('preferences', {
+  userId: uuid('user_id').primaryKey(),
+  inAppKinds: text('in_app_kinds').array().notNull(),
+  quietStart: smallint('quiet_start'),
+  quietEnd: smallint('quiet_end'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * Notifications held back by quiet hours: released (once: released_at flips in the transaction
+ * that delivers them) by a job at release_at, or by the sweep if that job never comes.
+ */
+export const heldNotifications = notifierSchema.table(
+  'held_notifications',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    releaseAt: ts('release_at').notNull(),
+    notification: jsonb('notification').notNull(),
+    releasedAt: ts('released_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('held_notifications_due_idx').on(t.releaseAt).where(sql`released_at is null`),
+    index('held_notifications_user_idx').on(t.userId),
+  ],
 );
 
 export const processedEvents = processedEventsTable(notifierSchema);

@@ -7,7 +7,8 @@ import { notifications, outbox } from '../db/schema.ts';
 export function inboxChannel(): NotificationChannel {
   return {
     name: 'inbox',
-    async record(tx, n) {
+    async record(tx, n, route) {
+      if (!route.inApp) return;
       await tx.insert(notifications).values({
         id: n.id,
         userId: n.userId,

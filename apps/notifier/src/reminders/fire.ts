@@ -62,7 +62,8 @@ export async function fireReminder(
     new Date(task.due_at).getTime() !== row.dueAt.getTime()
   ) {
     // Gone, done or moved. A move is followed by its task.updated event, which re-plans the row.
-    if (!task || task.status !== 'open' || !task.reminders.includes(row.offsetMinutes)) {
+    const dropped = row.kind === 'reminder' && !task?.reminders.includes(row.offsetMinutes);
+    if (!task || task.status !== 'open' || dropped) {
       await deps.db
         .update(reminders)
         .set({ status: 'cancelled', updatedAt: now })
@@ -82,20 +83,35 @@ export async function fireReminder(
       .where(and(eq(reminders.id, row.id), eq(reminders.status, 'scheduled')))
       .returning();
     if (!flipped) return false;
+    const ctx = { userId: row.userId, correlationId: `reminder-${row.id}` };
     await writeEvents(tx, outbox, [
-      createEvent(
-        'reminder.due',
-        {
-          task_id: row.taskId,
-          reminder_time: row.remindAt.toISOString(),
-          offset_minutes: row.offsetMinutes,
-          due_at: row.dueAt.toISOString(),
-          title: task.title,
-          fired_at: now.toISOString(),
-          late,
-        },
-        { userId: row.userId, correlationId: `reminder-${row.id}` },
-      ),
+      row.kind === 'overdue'
+        ? createEvent(
+            'task.overdue',
+            {
+              task_id: row.taskId,
+              due_at: row.dueAt.toISOString(),
+              title: task.title,
+              priority: task.priority,
+              fired_at: now.toISOString(),
+              late,
+            },
+            ctx,
+          )
+        : createEvent(
+            'reminder.due',
+            {
+              task_id: row.taskId,
+              reminder_time: row.remindAt.toISOString(),
+              offset_minutes: row.offsetMinutes,
+              due_at: row.dueAt.toISOString(),
+              title: task.title,
+              fired_at: now.toISOString(),
+              late,
+              priority: task.priority,
+            },
+            ctx,
+          ),
     ]);
     return true;
   });

@@ -23,6 +23,10 @@ const snapshot = (taskId: string, dueAt: Date, reminders: number[], version = 1)
   version,
 });
 
+/** The reminder rows among the registered ones (each due task also has its overdue row). */
+const remindersOf = <R extends { kind: string }>(ops: { register: R[] }) =>
+  ops.register.filter((r) => r.kind === 'reminder');
+
 describe('reminder planning judges "in the past" at commit time', () => {
   let db: DbHandle;
   beforeAll(async () => {
@@ -39,8 +43,8 @@ describe('reminder planning judges "in the past" at commit time', () => {
     });
     event.timestamp = new Date(committedAt).toISOString(); // the consumer is 10 s behind
     const ops = await db.db.transaction((tx) => syncReminders(tx, event));
-    expect(ops.register).toHaveLength(1);
-    expect(ops.register[0]?.status).toBe('scheduled');
+    expect(remindersOf(ops)).toHaveLength(1);
+    expect(remindersOf(ops)[0]?.status).toBe('scheduled');
   });
 
   test('a reminder already behind at commit is skipped', async () => {
@@ -49,7 +53,9 @@ describe('reminder planning judges "in the past" at commit time', () => {
       correlationId: 'c',
     });
     const ops = await db.db.transaction((tx) => syncReminders(tx, event));
-    expect(ops.register).toHaveLength(0);
+    expect(remindersOf(ops)).toHaveLength(0);
+    // …while the task's overdue notice, at the due time 30 s ahead, is planned.
+    expect(ops.register.map((r) => r.kind)).toEqual(['overdue']);
   });
 });
 
@@ -70,7 +76,7 @@ describe('a reminder comes back when the task comes back', () => {
     const taskId = crypto.randomUUID();
     const due = later();
     const open = snapshot(taskId, due, [1]);
-    expect((await apply(createEvent('task.created', open, ctx))).register).toHaveLength(1);
+    expect(remindersOf(await apply(createEvent('task.created', open, ctx)))).toHaveLength(1);
     const done = {
       ...snapshot(taskId, due, [1], 2),
       status: 'completed' as const,
@@ -81,13 +87,15 @@ describe('a reminder comes back when the task comes back', () => {
       { task_id: taskId, completed_at: done.completed_at, version: 2, task: done },
       ctx,
     );
-    expect((await apply(completed)).cancel).toHaveLength(1);
+    expect((await apply(completed)).cancel).toHaveLength(2); // the reminder and the overdue notice
     const reopened = snapshot(taskId, due, [1], 3);
     const ops = await apply(
       createEvent('task.updated', { task_id: taskId, version: 3, changes: { status: 'open' }, task: reopened }, ctx),
     );
-    expect(ops.register).toHaveLength(1);
-    expect(ops.register[0]?.status).toBe('scheduled');
+    expect(ops.register.map((r) => [r.kind, r.status]).sort()).toEqual([
+      ['overdue', 'scheduled'],
+      ['reminder', 'scheduled'],
+    ]);
   });
 
   test('reminders [] → [1] re-arms the same reminder', async () => {
@@ -112,7 +120,7 @@ describe('a reminder comes back when the task comes back', () => {
   test('a reminder already sent for this very time is not sent again', async () => {
     const taskId = crypto.randomUUID();
     const due = later();
-    const [row] = (await apply(createEvent('task.created', snapshot(taskId, due, [1]), ctx))).register;
+    const [row] = remindersOf(await apply(createEvent('task.created', snapshot(taskId, due, [1]), ctx)));
     await db.db.execute(sql`update notifier.reminders set status = 'sent' where id = ${row?.id}`);
     const again = snapshot(taskId, due, [1], 2);
     const ops = await apply(

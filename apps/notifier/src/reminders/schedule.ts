@@ -28,7 +28,7 @@ function snapshotOf(event: AnyEvent): Snapshot | null {
 
 /**
  * Brings a task's reminder rows in line with the task as this event describes it: one row per
- * offset while the task is open and due; moved rows are re-registered, dropped ones cancelled, and
+ * offset while the task is open and due, plus its overdue row (at the due time); moved rows are re-registered, dropped ones cancelled, and
  * offsets whose time has already passed are recorded as skipped (never sent). Stale events (older
  * version than the rows) change nothing.
  */
@@ -44,26 +44,29 @@ export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): 
   const task = snapshotOf(event);
   if (task && existing.some((r) => r.taskVersion > task.version)) return ops;
 
-  const wanted = new Map<number, Date>();
+  // Keyed `kind:offset`: one row per reminder offset, and one overdue row at the due time itself.
+  const wanted = new Map<string, Date>();
   if (task && task.status === 'open' && task.due_at) {
     const due = new Date(task.due_at);
-    for (const offset of task.reminders) wanted.set(offset, new Date(due.getTime() - offset * 60_000));
+    for (const offset of task.reminders) wanted.set(`reminder:${offset}`, new Date(due.getTime() - offset * 60_000));
+    wanted.set('overdue:0', due);
   }
   const cancelIds: string[] = [];
   for (const row of existing) {
-    const at = wanted.get(row.offsetMinutes);
+    const key = `${row.kind}:${row.offsetMinutes}`;
+    const at = wanted.get(key);
     // Sent or skipped for this very time: done, never again. A *cancelled* row is not done — the
     // task was completed, or the offset removed, and now it is back (reopen, undo): re-plan it.
     const settled = row.status === 'sent' || row.status === 'skipped';
     if (settled && at?.getTime() === row.remindAt.getTime()) {
-      wanted.delete(row.offsetMinutes);
+      wanted.delete(key);
       continue;
     }
     if (!at) {
       if (row.status === 'scheduled') cancelIds.push(row.id);
       continue;
     }
-    wanted.delete(row.offsetMinutes);
+    wanted.delete(key);
     if (!task) continue;
     if (row.status === 'scheduled' && at.getTime() === row.remindAt.getTime()) {
       // Same time: keep the registered job, refresh what the reminder will say.
@@ -103,11 +106,12 @@ export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): 
     const rows = await tx
       .insert(reminders)
       .values(
-        [...wanted].map(([offset, at]) => ({
+        [...wanted].map(([key, at]) => ({
           id: Bun.randomUUIDv7(),
           userId: event.user_id,
           taskId: task.task_id,
-          offsetMinutes: offset,
+          kind: key.startsWith('overdue:') ? ('overdue' as const) : ('reminder' as const),
+          offsetMinutes: Number(key.slice(key.indexOf(':') + 1)),
           remindAt: at,
           dueAt: new Date(task.due_at as string),
           taskVersion: task.version,

@@ -2,7 +2,7 @@ import type { Db } from '@tasktide/db';
 import type { Authenticate } from '@tasktide/service-kit';
 import { Elysia, t } from 'elysia';
 import { CreatedWebhook, CreateWebhookBody, Delivery, IdParams, Webhook } from './model.ts';
-import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, redeliver } from './service.ts';
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, queueTestDelivery, redeliver } from './service.ts';
 
 export function webhookRoutes(deps: {
   db: Db;
@@ -44,6 +44,20 @@ export function webhookRoutes(deps: {
         response: { 200: t.Array(Delivery) },
         detail: { summary: 'Delivery log of a webhook (latest 100)' },
       })
+      .post(
+        '/:id/test',
+        async ({ params, principal, set }) => {
+          const delivery = await queueTestDelivery(deps.db, principal.userId, params.id);
+          deps.onRedeliver?.();
+          set.status = 201;
+          return delivery;
+        },
+        {
+          params: IdParams,
+          response: { 201: Delivery },
+          detail: { summary: 'Send a test delivery (type webhook.test) now; it shows in the delivery log' },
+        },
+      )
       .post(
         '/deliveries/:id/redeliver',
         async ({ params, principal }) => {

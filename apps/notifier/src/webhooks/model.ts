@@ -1,8 +1,12 @@
 import { t } from 'elysia';
+import { KindSchema } from '../preferences/model.ts';
+
+const Kinds = t.Array(KindSchema, { maxItems: 3, uniqueItems: true });
 
 export const CreateWebhookBody = t.Object({
   url: t.String({ format: 'uri', maxLength: 2000, description: 'https URL that receives signed POSTs' }),
   description: t.Optional(t.String({ maxLength: 200 })),
+  kinds: t.Optional(t.Array(KindSchema, { maxItems: 3, uniqueItems: true, description: 'Default: reminder' })),
 });
 
 export const Webhook = t.Object({
@@ -10,6 +14,7 @@ export const Webhook = t.Object({
   url: t.String(),
   description: t.String(),
   active: t.Boolean(),
+  kinds: Kinds,
   created_at: t.String({ format: 'date-time' }),
 });
 

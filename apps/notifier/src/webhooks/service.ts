@@ -3,6 +3,7 @@ import { AppError } from '@tasktide/service-kit';
 import { and, desc, eq } from 'drizzle-orm';
 import ipaddr from 'ipaddr.js';
 import { webhookDeliveries, webhooks } from '../db/schema.ts';
+import { DEFAULT_WEBHOOK_KINDS, type Kind } from '../preferences/model.ts';
 import { isPublicAddress } from './egress.ts';
 import type { Delivery, Webhook } from './model.ts';
 import { webhookSecret } from './sign.ts';
@@ -15,6 +16,7 @@ const toWebhook = (r: WebhookRow): typeof Webhook.static => ({
   url: r.url,
   description: r.description,
   active: r.active,
+  kinds: r.kinds as Kind[],
   created_at: r.createdAt.toISOString(),
 });
 
@@ -62,12 +64,18 @@ export async function createWebhook(
   db: Db,
   deps: { masterKey: string; allowPrivate: boolean },
   userId: string,
-  input: { url: string; description?: string },
+  input: { url: string; description?: string; kinds?: Kind[] },
 ) {
   const url = checkWebhookUrl(input.url, deps.allowPrivate);
   const [row] = await db
     .insert(webhooks)
-    .values({ id: Bun.randomUUIDv7(), userId, url, description: input.description ?? '' })
+    .values({
+      id: Bun.randomUUIDv7(),
+      userId,
+      url,
+      description: input.description ?? '',
+      kinds: input.kinds ?? DEFAULT_WEBHOOK_KINDS,
+    })
     .returning();
   const hook = row as WebhookRow;
   return { ...toWebhook(hook), secret: webhookSecret(deps.masterKey, hook.id) };
@@ -111,4 +119,35 @@ export async function redeliver(db: Db, userId: string, deliveryId: string) {
     .returning();
   if (!row) throw new AppError('not_found', 'No such delivery');
   return toDelivery(row);
+}
+
+/**
+ * Queues a test delivery (type `webhook.test`) to an active webhook: the receiver sees exactly what
+ * a real one looks like (signature, headers), and the delivery log shows how it went.
+ */
+export async function queueTestDelivery(db: Db, userId: string, webhookId: string, now = new Date()) {
+  const [hook] = await db
+    .select()
+    .from(webhooks)
+    .where(and(eq(webhooks.id, webhookId), eq(webhooks.userId, userId), eq(webhooks.active, true)));
+  if (!hook) throw new AppError('not_found', 'No such webhook');
+  const id = Bun.randomUUIDv7();
+  const [row] = await db
+    .insert(webhookDeliveries)
+    .values({
+      id,
+      webhookId,
+      userId,
+      eventId: Bun.randomUUIDv7(),
+      eventType: 'webhook.test',
+      payload: {
+        type: 'webhook.test',
+        notification_id: null,
+        title: 'Test delivery',
+        body: 'tasktide sent this to check your endpoint; no task changed.',
+        data: { webhook_id: webhookId, sent_at: now.toISOString() },
+      },
+    })
+    .returning();
+  return toDelivery(row as DeliveryRow);
 }

@@ -30,6 +30,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Any thrown value as an ApiError (network and programming errors get a generic title). */
+export function asApiError(err: unknown, title = 'Something went wrong'): ApiError {
+  return err instanceof ApiError ? err : new ApiError(0, title, String(err));
+}
+
 let token: string | null = null;
 let onUnauthenticated: () => void = () => {};
 

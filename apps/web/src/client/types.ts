@@ -79,3 +79,90 @@ export interface NotificationPage {
   next_cursor: string | null;
   unread_count: number;
 }
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface CreatedApiToken extends ApiToken {
+  token: string;
+}
+
+/** What a notification is about; each kind can go to the inbox and to any webhook. */
+export type NotificationKind = 'reminder' | 'overdue' | 'next_occurrence';
+
+export interface Webhook {
+  id: string;
+  url: string;
+  description: string;
+  active: boolean;
+  kinds: NotificationKind[];
+  created_at: string;
+}
+
+export interface CreatedWebhook extends Webhook {
+  secret: string;
+}
+
+export interface Delivery {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export interface AuditEvent {
+  seq: number;
+  event_id: string;
+  event_type: string;
+  task_id: string | null;
+  occurred_at: string;
+  correlation_id: string;
+  envelope: { payload?: Record<string, unknown> };
+  hash: string;
+}
+
+export interface AuditPage {
+  items: AuditEvent[];
+  next_cursor: string | null;
+}
+
+export interface ChainReport {
+  ok: boolean;
+  rows_checked: number;
+  head: { seq: number; hash: string } | null;
+  first_broken: { seq: number; event_id: string | null; reason: string; detail: string } | null;
+}
+
+export interface NotificationPreferences {
+  timezone: string;
+  in_app: NotificationKind[];
+  webhooks: { webhook_id: string; url: string; description: string; kinds: NotificationKind[] }[];
+  quiet_hours: { start: string; end: string } | null;
+  digest_time: string;
+}
+
+export interface CalendarFeed {
+  active: boolean;
+  prefix: string | null;
+  created_at: string | null;
+}
+
+export interface CreatedCalendarFeed {
+  url: string;
+  path: string;
+  prefix: string;
+  created_at: string;
+}

@@ -1,18 +1,53 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { call, onSignedOut } from '../client/api.ts';
+import { showBrowserNotification } from '../client/browser-notifications.ts';
 import { connectLive, type LiveStatus } from '../client/live.ts';
 import { loadSession, saveSession } from '../client/session.ts';
 import type { NotificationPage, Session, Task, TaskInput } from '../client/types.ts';
+import { AuditLog } from './AuditLog.tsx';
 import { AuthForm } from './AuthForm.tsx';
 import { Inbox } from './Inbox.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
+import { SeriesHistory } from './SeriesHistory.tsx';
+import { SETTINGS_SECTIONS, Settings, type SettingsSection } from './Settings.tsx';
 import { TaskForm } from './TaskForm.tsx';
+import { TaskHistory } from './TaskHistory.tsx';
 import { TaskList } from './TaskList.tsx';
+import { type Toast, Toasts } from './Toasts.tsx';
 
-type View = 'tasks' | 'inbox';
+type View =
+  | { name: 'tasks' | 'inbox' | 'activity' }
+  | { name: 'settings'; section: SettingsSection }
+  | { name: 'series' | 'history'; id: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The view a location hash names; other hashes (the skip link's #main) leave the view as it is. */
-const viewOf = (hash: string): View | null =>
-  hash === '#inbox' ? 'inbox' : hash === '#tasks' || hash === '' ? 'tasks' : null;
+export function viewOf(hash: string): View | null {
+  const [name = '', arg = ''] = hash.replace(/^#/, '').split('/');
+  if (name === '' || name === 'tasks') return { name: 'tasks' };
+  if (name === 'inbox' || name === 'activity') return { name };
+  if (name === 'settings') {
+    const section = SETTINGS_SECTIONS.find(([id]) => id === arg)?.[0] ?? 'account';
+    return { name: 'settings', section };
+  }
+  if ((name === 'series' || name === 'history') && UUID.test(arg)) return { name, id: arg };
+  return null;
+}
+
+const TITLES: Record<View['name'], string> = {
+  tasks: 'Tasks',
+  inbox: 'Inbox',
+  activity: 'Activity',
+  settings: 'Settings',
+  series: 'Series',
+  history: 'Task history',
+};
+
+/** True while the user types somewhere: single-key shortcuts must not fire then. */
+const typing = (target: EventTarget | null) =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || !!target.closest('dialog'));
 
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
@@ -21,28 +56,25 @@ export function App() {
     setSession(null);
   }, []);
   useEffect(() => onSignedOut(signOut), [signOut]);
-  if (!session)
-    return (
-      <AuthForm
-        onSignedIn={(s) => {
-          saveSession(s);
-          setSession(s);
-        }}
-      />
-    );
-  return <Home session={session} onSignOut={signOut} />;
+  const keep = useCallback((s: Session) => {
+    saveSession(s);
+    setSession(s);
+  }, []);
+  if (!session) return <AuthForm onSignedIn={keep} />;
+  return <Home session={session} onSession={keep} onSignOut={signOut} />;
 }
 
 const LIVE_LABEL: Record<LiveStatus, string> = { connecting: 'Connecting…', live: 'Live', offline: 'Offline' };
 
-function Home({ session, onSignOut }: { session: Session; onSignOut(): void }) {
+function Home({ session, onSession, onSignOut }: { session: Session; onSession(s: Session): void; onSignOut(): void }) {
   const user = session.user;
-  const [view, setView] = useState<View>(() => viewOf(location.hash) ?? 'tasks');
+  const [view, setView] = useState<View>(() => viewOf(location.hash) ?? { name: 'tasks' });
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const dismiss = useCallback((id: string) => setToasts((list) => list.filter((t) => t.id !== id)), []);
   const [tasksKey, setTasksKey] = useState(0);
   const [inboxKey, setInboxKey] = useState(0);
   const [unread, setUnread] = useState(0);
   const [live, setLive] = useState<LiveStatus>('connecting');
-  const [announcement, setAnnouncement] = useState('');
   const [editing, setEditing] = useState<{ task?: Task; draft?: Partial<TaskInput> } | null>(null);
   const refreshTasks = useCallback(() => setTasksKey((k) => k + 1), []);
   const refreshInbox = useCallback(() => setInboxKey((k) => k + 1), []);
@@ -51,6 +83,24 @@ function Home({ session, onSignOut }: { session: Session; onSignOut(): void }) {
     const onHash = () => setView((current) => viewOf(location.hash) ?? current);
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => {
+    document.title = `${TITLES[view.name]} · tasktide`;
+  }, [view.name]);
+
+  // "q" anywhere (outside a field) goes to quick add, as in Todoist.
+  const [quickAddFocus, setQuickAddFocus] = useState(0);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'q' || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+      e.preventDefault();
+      if (location.hash !== '#tasks') history.pushState(null, '', '#tasks');
+      setView({ name: 'tasks' });
+      setQuickAddFocus((n) => n + 1);
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
   }, []);
 
   useEffect(
@@ -66,7 +116,13 @@ function Home({ session, onSignOut }: { session: Session; onSignOut(): void }) {
           if (event.event_type.startsWith('task.')) refreshTasks();
           if (event.event_type === 'notification.created') {
             refreshInbox();
-            setAnnouncement(`New notification: ${String(event.payload.title ?? '')}`);
+            const toast = {
+              id: String(event.payload.notification_id ?? event.event_id),
+              title: String(event.payload.title ?? 'Notification'),
+              body: String(event.payload.body ?? ''),
+            };
+            setToasts((list) => [...list.filter((t) => t.id !== toast.id), toast].slice(-3));
+            showBrowserNotification(toast);
           }
         },
       }),
@@ -86,15 +142,21 @@ function Home({ session, onSignOut }: { session: Session; onSignOut(): void }) {
       <header class="top">
         <h1 class="brand">tasktide</h1>
         <nav aria-label="Main">
-          <a href="#tasks" aria-current={view === 'tasks' ? 'page' : undefined}>
+          <a href="#tasks" aria-current={view.name === 'tasks' ? 'page' : undefined}>
             Tasks
           </a>
-          <a href="#inbox" aria-current={view === 'inbox' ? 'page' : undefined}>
+          <a href="#inbox" aria-current={view.name === 'inbox' ? 'page' : undefined}>
             Inbox{' '}
             <span class="count" aria-hidden="true">
               {unread}
             </span>
             <span class="sr-only">({unread} unread)</span>
+          </a>
+          <a href="#activity" aria-current={view.name === 'activity' ? 'page' : undefined}>
+            Activity
+          </a>
+          <a href="#settings" aria-current={view.name === 'settings' ? 'page' : undefined}>
+            Settings
           </a>
         </nav>
         <output class={`live live--${live}`} title="Updates from other tabs and devices">
@@ -106,11 +168,13 @@ function Home({ session, onSignOut }: { session: Session; onSignOut(): void }) {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        {view === 'tasks' ? (
+        {view.name === 'tasks' && (
           <>
-            <QuickAdd onCreated={refreshTasks} onEdit={(draft) => setEditing({ draft })} />
+            <QuickAdd focusKey={quickAddFocus} onCreated={refreshTasks} onEdit={(draft) => setEditing({ draft })} />
             <div class="row row--between">
-              <p class="hint">Times are shown in {user.timezone}.</p>
+              <p class="hint">
+                Times are shown in {user.timezone}. Press <kbd>q</kbd> to quick-add from anywhere.
+              </p>
               <button type="button" class="primary" onClick={() => setEditing({})}>
                 New task
               </button>
@@ -122,13 +186,16 @@ function Home({ session, onSignOut }: { session: Session; onSignOut(): void }) {
               onChanged={refreshTasks}
             />
           </>
-        ) : (
-          <Inbox user={user} refreshKey={inboxKey} onChanged={refreshInbox} />
         )}
+        {view.name === 'inbox' && <Inbox user={user} refreshKey={inboxKey} onChanged={refreshInbox} />}
+        {view.name === 'activity' && <AuditLog user={user} />}
+        {view.name === 'settings' && (
+          <Settings section={view.section} session={session} onSession={onSession} onSignOut={onSignOut} />
+        )}
+        {view.name === 'series' && <SeriesHistory key={view.id} user={user} seriesId={view.id} refreshKey={tasksKey} />}
+        {view.name === 'history' && <TaskHistory key={view.id} user={user} taskId={view.id} />}
       </main>
-      <div class="sr-only" aria-live="polite">
-        {announcement}
-      </div>
+      <Toasts toasts={toasts} onDismiss={dismiss} />
       {editing && (
         <TaskForm
           user={user}

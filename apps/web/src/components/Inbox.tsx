@@ -65,7 +65,7 @@ export function Inbox(props: { user: User; refreshKey: number; onChanged(): void
               <button
                 type="button"
                 onClick={() => run(() => call('POST', `/notifications/${n.id}/read`))}
-                aria-label={`Mark “${n.title}” read`}
+                aria-label={`Mark read: “${n.title}”`}
               >
                 Mark read
               </button>

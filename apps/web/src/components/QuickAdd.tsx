@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, call } from '../client/api.ts';
 import type { ParseResult, Task, TaskInput } from '../client/types.ts';
 import { formatDateTime } from '../client/zone.ts';
@@ -9,8 +9,17 @@ import { describeReminder } from './RemindersField.tsx';
  * One line → a task: the api reads dates, repetition, #tags, !priority and reminders
  * (POST /tasks/parse) and the box shows what it understood before Enter creates it.
  */
-export function QuickAdd(props: { onCreated(task: Task): void; onEdit(draft: Partial<TaskInput>): void }) {
+export function QuickAdd(props: {
+  /** Changes when the user asks for quick add (the q key): the box takes the focus. */
+  focusKey?: number;
+  onCreated(task: Task): void;
+  onEdit(draft: Partial<TaskInput>): void;
+}) {
   const [text, setText] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (props.focusKey) input.current?.focus();
+  }, [props.focusKey]);
   const [result, setResult] = useState<ParseResult | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [status, setStatus] = useState('');
@@ -76,8 +85,15 @@ export function QuickAdd(props: { onCreated(task: Task): void; onEdit(draft: Par
       <div class="row row--tight">
         <input
           id="quick-add"
+          ref={input}
           value={text}
           onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && text) {
+              e.preventDefault();
+              setText('');
+            }
+          }}
           placeholder="pay rent every month on the 1st at 9am #bills !high"
           aria-describedby="quick-add-hint quick-add-understood"
           autocomplete="off"
@@ -90,7 +106,7 @@ export function QuickAdd(props: { onCreated(task: Task): void; onEdit(draft: Par
         </button>
       </div>
       <p class="hint" id="quick-add-hint">
-        Dates, “every …”, #tags, !high / !low and “remind me 1 hour before” are understood.
+        Dates, “every …”, #tags, !high / !low and “remind me 1 hour before” are understood. Enter adds, Escape clears.
       </p>
       <div id="quick-add-understood" aria-live="polite">
         {draft && text.trim() && (

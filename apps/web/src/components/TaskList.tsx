@@ -163,6 +163,14 @@ function TaskItem(props: { task: Task; user: User; onEdit(task: Task): void; onC
         <button type="button" onClick={() => props.onEdit(task)} aria-label={`Edit “${task.title}”`}>
           Edit
         </button>
+        <a class="button" href={`#history/${task.id}`} aria-label={`History of “${task.title}”`}>
+          History
+        </a>
+        {task.series_id && (
+          <a class="button" href={`#series/${task.series_id}`} aria-label={`Series of “${task.title}”`}>
+            Series
+          </a>
+        )}
         <button type="button" class="danger" onClick={() => setConfirming(true)} aria-label={`Delete “${task.title}”`}>
           Delete
         </button>
