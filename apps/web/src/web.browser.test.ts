@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { apiClient } from '@tasktide/api/testing';
 import { createTestDb } from '@tasktide/db/testing';
 import { createSystem, type System } from '@tasktide/dev/system';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { seriousViolations } from './testing/browser.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { seriousViolations, sharedBrowser } from './testing/browser.ts';
 
-const CHROMIUM = process.env.TASKTIDE_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dir, '../../../test-artifacts/web');
 const ZONE = 'Europe/Berlin';
 /** Per step: generous for a loaded 2-core CI machine (each screenshot also runs an axe audit). */
@@ -63,19 +62,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${server?.port}`;
   // The first request bundles the app: let that run while Chromium starts.
   const warm = fetch(`${base}/`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  browser = await sharedBrowser();
   context = await browser.newContext({ viewport: { width: 1200, height: 900 }, timezoneId: ZONE, locale: 'en-GB' });
   context.setDefaultTimeout(15_000);
   page = await context.newPage();
@@ -83,7 +70,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await context?.close();
   stopServer();
   await system?.stop();
   await system?.db.close();

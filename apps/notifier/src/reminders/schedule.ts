@@ -132,11 +132,13 @@ export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): 
  * topic, carrying the change's correlation id. The audit log records them.
  */
 export async function announceScheduled(tx: Tx, cause: AnyEvent, planned: ReminderRow[]) {
-  if (!planned.length) return;
+  // Only the reminders the user set: the overdue notice planned beside them is not a reminder.
+  const reminders = planned.filter((row) => row.kind === 'reminder');
+  if (!reminders.length) return;
   await writeEvents(
     tx,
     outbox,
-    planned.map((row) =>
+    reminders.map((row) =>
       createEvent(
         'reminder.scheduled',
         {

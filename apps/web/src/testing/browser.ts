@@ -25,7 +25,33 @@ export interface WebHarness {
   stop(): Promise<void>;
 }
 
-/** Starts the system (optionally on a test clock) and Chromium; `stop()` ends both. */
+let launched: Promise<Browser> | undefined;
+
+/**
+ * One Chromium per test process, shared by every browser test file. Bun 1.3.14's child_process
+ * intermittently fails a spawn with extra stdio pipes (Playwright's --remote-debugging-pipe) after
+ * earlier ones — "connect ENOENT" in #createStdioObject, oven-sh/bun#34785 — so the suite launches
+ * once instead of once per file. It ends with the process: Chromium exits when its debugging pipe
+ * closes, and scripts/test-all.sh reaps anything left under the run's directory.
+ */
+export function sharedBrowser(): Promise<Browser> {
+  launched ??= chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+  return launched;
+}
+
+/** Starts the system (optionally on a test clock) and the shared Chromium; `stop()` ends the system. */
 export async function startWeb(
   opts: { clock?: Clock; env?: Record<string, string>; zone?: string } = {},
 ): Promise<WebHarness> {
@@ -50,19 +76,7 @@ export async function startWeb(
   system.start();
   const base = `http://127.0.0.1:${server?.port}`;
   const warm = fetch(`${base}/`); // the first request bundles the app: let it run while Chromium starts
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  const browser = await sharedBrowser();
   if ((await warm).status !== 200) throw new Error('the web app did not build');
   return {
     system,
@@ -80,7 +94,8 @@ export async function startWeb(
       return context;
     },
     async stop() {
-      await browser.close();
+      // Its contexts close; the browser stays for the next file (see sharedBrowser).
+      for (const context of browser.contexts()) await context.close();
       server?.stop(true);
       await system.stop();
       await system.db.close();
