@@ -144,6 +144,17 @@ describe('Dapr components and topics', () => {
     expect(config.metadata.name).toBe('tasktide');
     expect(config.spec.metrics.http.increasedCardinality).toBe(false);
   });
+  test('every service invocation target has a circuit breaker the policies define, and retries only 5xx', () => {
+    const resiliency = manifests.find(({ object }) => object.kind === 'Resiliency')!.object as Loose;
+    const { policies, targets } = resiliency.spec;
+    const apps = Object.entries(targets.apps as Record<string, { circuitBreaker?: string; retry?: string }>);
+    expect(apps.map(([id]) => id)).toContain('api');
+    for (const [, target] of apps) {
+      expect(policies.circuitBreakers[target.circuitBreaker ?? '']?.trip).toMatch(/^consecutiveFailures > \d+$/);
+      // daprd counts every non-2xx reply against the breaker; retrying a 404 would only add to it.
+      expect(policies.retries[target.retry ?? ''].matching.httpStatusCodes).toBe('500-599');
+    }
+  });
   const topicLines = () => {
     const cm = handWrittenManifests().find(({ object }) => object.metadata.name === 'kafka-topics')!.object;
     return (cm.data as Record<string, string>)

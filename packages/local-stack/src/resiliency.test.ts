@@ -34,11 +34,4 @@ describe('one resiliency policy set for the clusters and the local platform', ()
       at(cluster, 'spec.policies.retries.deliveryRetries.maxRetries') as number,
     );
   });
-
-  test('every service invocation target has a circuit breaker that the policies define', () => {
-    const { policies, targets } = clusterResiliency().spec;
-    const apps = Object.entries(targets.apps as Record<string, { circuitBreaker?: string }>);
-    expect(apps.map(([id]) => id)).toContain('api');
-    for (const [, target] of apps) expect(policies.circuitBreakers[target.circuitBreaker ?? '']).toBeDefined();
-  });
 });
