@@ -3,6 +3,7 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { topicPlan } from '../../packages/local-stack/src/kafka.ts';
 import { repoRoot, YAML } from './lib/deps.ts';
 import type { Loose } from './lib/fixtures.ts';
 import { handWrittenManifests } from './lib/manifests.ts';
@@ -143,18 +144,39 @@ describe('Dapr components and topics', () => {
     expect(config.metadata.name).toBe('tasktide');
     expect(config.spec.metrics.http.increasedCardinality).toBe(false);
   });
-  test('topics and partitions match the event backbone, each with a DLQ', () => {
+  test('every service invocation target has a circuit breaker the policies define, and retries only 5xx', () => {
+    const resiliency = manifests.find(({ object }) => object.kind === 'Resiliency')!.object as Loose;
+    const { policies, targets } = resiliency.spec;
+    const apps = Object.entries(targets.apps as Record<string, { circuitBreaker?: string; retry?: string }>);
+    expect(apps.map(([id]) => id)).toContain('api');
+    for (const [, target] of apps) {
+      expect(policies.circuitBreakers[target.circuitBreaker ?? '']?.trip).toMatch(/^consecutiveFailures > \d+$/);
+      // daprd counts every non-2xx reply against the breaker; retrying a 404 would only add to it.
+      expect(policies.retries[target.retry ?? ''].matching.httpStatusCodes).toBe('500-599');
+    }
+  });
+  const topicLines = () => {
     const cm = handWrittenManifests().find(({ object }) => object.metadata.name === 'kafka-topics')!.object;
-    const topics = Object.fromEntries(
-      (cm.data as Record<string, string>)
-        ['topics.txt']!.trim()
-        .split('\n')
-        .map((line) => {
-          const [name, partitions] = line.trim().split(/\s+/);
-          return [name, Number(partitions)];
-        }),
-    );
+    return (cm.data as Record<string, string>)
+      ['topics.txt']!.trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/) as [string, string, string]);
+  };
+  test('topics and partitions match the event backbone, each with a DLQ', () => {
+    const topics = Object.fromEntries(topicLines().map(([name, partitions]) => [name, Number(partitions)]));
     expect(topics).toMatchObject({ 'task-events': 3, reminders: 1, 'task-updates': 3 });
     for (const topic of ['task-events', 'reminders', 'task-updates']) expect(topics[`${topic}-dlq`]).toBeGreaterThan(0);
+  });
+  test('retention: 30 days for task-events and reminders, task-updates short, the same as the local stack', () => {
+    const retention = Object.fromEntries(topicLines().map(([name, , ms]) => [name, Number(ms)]));
+    const days = (n: number) => n * 24 * 60 * 60 * 1000;
+    // The specs' numbers, spelled out so a change to the shared table cannot pass unnoticed.
+    expect(retention['task-events']).toBe(days(30));
+    expect(retention.reminders).toBe(days(30));
+    // Realtime catch-up only: at most a day, never the event topics' replay window.
+    expect(retention['task-updates']).toBeLessThanOrEqual(days(1));
+    // The clusters' job and the local stack read one table (packages/events).
+    const local = Object.fromEntries(topicPlan().map((t) => [t.topic, t.retentionMs]));
+    expect(retention).toEqual(local);
   });
 });

@@ -2,6 +2,7 @@
 // (kubernetes-models, CRD-generated models, hand-written Dapr/CloudNativePG schemas) with unknown
 // fields rejected — the API server would silently prune them.
 import { describe, expect, setDefaultTimeout, test } from 'bun:test';
+import { localResiliency } from '../../packages/local-stack/src/resiliency.ts';
 import { broken } from './lib/fixtures.ts';
 import { handWrittenManifests, type Located, describe as name } from './lib/manifests.ts';
 import { renderApps, renderServices } from './lib/render.ts';
@@ -34,6 +35,11 @@ describe('schemas', () => {
   test('every rendered service object is valid and has no unknown field', async () => {
     const objects = (await renderServices()).flatMap((r) => r.objects);
     expect(await problems(objects)).toEqual([]);
+  });
+
+  test("the local platform's Resiliency (derived from the cluster file) is valid too", async () => {
+    const object = localResiliency() as Located['object'];
+    expect(await problems([{ source: 'packages/local-stack/src/resiliency.ts', object }])).toEqual([]);
   });
 
   test('every rendered Argo CD object is valid and has no unknown field', async () => {

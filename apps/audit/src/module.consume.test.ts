@@ -54,6 +54,17 @@ describe.each(dbKinds())('consuming every topic (%s)', (kind) => {
     expect(seqs).toEqual([...seqs].sort((a, b) => (a ?? 0) - (b ?? 0)));
   });
 
+  test('a failed notification (notification.failed on reminders) is in the user chain', async () => {
+    const user = crypto.randomUUID();
+    const failed = testEvent('notification.failed', user);
+    await audit.platform.pubsub.publish(topics.reminders, [{ key: user, data: failed }]);
+    await eventually('the audit row', async () => ((await rowsOf(user)) === 1 ? true : undefined));
+    const [row] = await audit.db.db.select().from(events).where(eq(events.eventId, failed.event_id));
+    expect(row?.eventType).toBe('notification.failed');
+    const res = await audit.call('GET', '/api/v1/audit/verify', { token: await audit.tokenFor(user) });
+    expect(res.body).toMatchObject({ ok: true, rows_checked: 1 });
+  });
+
   test('a poison message is not logged but kept in dead_letters, naming the consumer and the reason', async () => {
     const user = crypto.randomUUID();
     const poison = { event_id: crypto.randomUUID(), event_type: 'task.created', schema_version: 1, user_id: user };

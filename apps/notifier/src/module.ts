@@ -75,6 +75,7 @@ export function createNotifierModule(o: NotifierOptions): ServiceModule {
     registry: o.registry,
     backoffMs: o.webhookBackoffMs,
     allowPrivate: o.allowPrivateWebhooks,
+    onOutboxWrite: relay.notify,
   });
   // Every way the user is told something. A new channel (e-mail, push, chat) is a folder with a
   // NotificationChannel and one entry here.

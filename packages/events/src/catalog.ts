@@ -128,6 +128,33 @@ export const catalog = {
       }),
     ),
   },
+  /**
+   * A notification that could not be delivered: a channel gave up after its retries (today: a
+   * webhook delivery after its last attempt). Written in the transaction that marks the delivery
+   * failed, so the audit log holds exactly one per failed delivery. `reason` is the generic one the
+   * delivery log shows — never the receiver's URL or answer body.
+   */
+  'notification.failed': {
+    1: envelopeSchema(
+      'notification.failed',
+      1,
+      t.Object({
+        notification_id: Uuid,
+        /** The channel that gave up (`webhook`). */
+        channel: t.String(),
+        delivery_id: Uuid,
+        /** The webhook it was for (the channel's target). */
+        target_id: Uuid,
+        kind: t.String(),
+        /** The event the notification came from. */
+        source_event_id: Uuid,
+        attempts: t.Integer({ minimum: 1 }),
+        last_status: Nullable(t.Integer()),
+        reason: t.String(),
+        failed_at: DateTime,
+      }),
+    ),
+  },
   /** The account is gone: every service removes what it keeps of the user (see README, Security model). */
   'user.deleted': {
     1: envelopeSchema('user.deleted', 1, t.Object({ deleted_at: DateTime })),
@@ -160,6 +187,7 @@ export const currentVersion = {
   'reminder.due': 1,
   'task.overdue': 1,
   'notification.created': 1,
+  'notification.failed': 1,
   'user.deleted': 1,
   'user.updated': 1,
 } as const satisfies { [K in EventType]: keyof Catalog[K] };
@@ -175,6 +203,8 @@ export const topicOf: Record<EventType, Topic> = {
   'reminder.due': topics.reminders,
   'task.overdue': topics.reminders,
   'notification.created': topics.taskUpdates,
+  // Beside reminder.due on the notifications topic: kept 30 days (realtime has no use for it).
+  'notification.failed': topics.reminders,
   'user.deleted': topics.taskEvents,
   'user.updated': topics.taskEvents,
 };

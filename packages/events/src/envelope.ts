@@ -17,6 +17,22 @@ export const topicPartitions: Record<Topic, number> = {
   'task-updates': 3,
 };
 
+const day = 24 * 60 * 60 * 1000;
+/**
+ * How long Kafka keeps each topic (`retention.ms`), for the clusters' topic job and the local stack.
+ * `task-events` and `reminders` keep 30 days (the specs' replay window: a consumer that was down or
+ * is rebuilt can catch up, and the audit trail can be re-derived). `task-updates` feeds only realtime
+ * catch-up — a socket resumes from the last event id it saw, and anything older than the resume
+ * buffer means a full reload anyway — so one day is enough and keeps the busiest topic small.
+ */
+export const topicRetentionMs: Record<Topic, number> = {
+  'task-events': 30 * day,
+  reminders: 30 * day,
+  'task-updates': 1 * day,
+};
+/** Dead-letter topics keep their messages 14 days: long enough to inspect and redrive after a weekend. */
+export const deadLetterRetentionMs = 14 * day;
+
 const Uuid = t.String({ format: 'uuid' });
 const DateTime = t.String({ format: 'date-time' });
 

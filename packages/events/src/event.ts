@@ -14,6 +14,7 @@ const currentSchemas = {
   'reminder.due': catalog['reminder.due'][currentVersion['reminder.due']],
   'task.overdue': catalog['task.overdue'][currentVersion['task.overdue']],
   'notification.created': catalog['notification.created'][currentVersion['notification.created']],
+  'notification.failed': catalog['notification.failed'][currentVersion['notification.failed']],
   'user.deleted': catalog['user.deleted'][currentVersion['user.deleted']],
   'user.updated': catalog['user.updated'][currentVersion['user.updated']],
 };
@@ -30,6 +31,7 @@ export interface EventMap {
   'reminder.due': Static<(typeof currentSchemas)['reminder.due']>;
   'task.overdue': Static<(typeof currentSchemas)['task.overdue']>;
   'notification.created': Static<(typeof currentSchemas)['notification.created']>;
+  'notification.failed': Static<(typeof currentSchemas)['notification.failed']>;
   'user.deleted': Static<(typeof currentSchemas)['user.deleted']>;
   'user.updated': Static<(typeof currentSchemas)['user.updated']>;
 }

@@ -4,5 +4,6 @@ export * from './enabled.ts';
 export * from './kafka.ts';
 export * from './metrics-probe.ts';
 export * from './process.ts';
+export * from './resiliency.ts';
 export * from './resources.ts';
 export * from './stack.ts';

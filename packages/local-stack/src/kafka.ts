@@ -1,29 +1,78 @@
 import { join } from 'node:path';
-import { Admin, Consumer, stringDeserializers } from '@platformatic/kafka';
-import { allTopics, deadLetterTopic, topicPartitions } from '@tasktide/events';
+import {
+  Admin,
+  ConfigResourceTypes,
+  Consumer,
+  IncrementalAlterConfigOperationTypes,
+  stringDeserializers,
+} from '@platformatic/kafka';
+import { allTopics, deadLetterRetentionMs, deadLetterTopic, topicPartitions, topicRetentionMs } from '@tasktide/events';
 import { runScript, stopProcess, waitFor } from './process.ts';
 
-/** Every topic with its partition count: the three event topics and their dead-letter twins. */
-export function topicPlan(): { topic: string; partitions: number }[] {
+/** Every topic with its partition count and retention: the three event topics and their dead-letter twins. */
+export function topicPlan(): { topic: string; partitions: number; retentionMs: number }[] {
   return allTopics.flatMap((topic) => [
-    { topic, partitions: topicPartitions[topic] },
-    { topic: deadLetterTopic(topic), partitions: 1 },
+    { topic, partitions: topicPartitions[topic], retentionMs: topicRetentionMs[topic] },
+    { topic: deadLetterTopic(topic), partitions: 1, retentionMs: deadLetterRetentionMs },
   ]);
 }
 
-/** Creates topics explicitly (Dapr never creates topics; auto-creation stays off). Idempotent. */
+/**
+ * Creates topics explicitly (Dapr never creates topics; auto-creation stays off) and sets their
+ * retention, as the clusters' topic job does. Idempotent: a topic that exists (a reused dev:dapr data
+ * dir) gets its retention set again, so a changed plan reaches it.
+ */
 export async function createTopics(brokers: string[], plan = topicPlan()) {
   const admin = new Admin({ clientId: 'tasktide-topics', bootstrapBrokers: brokers });
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = plan.filter((t) => !existing.has(t.topic));
-    for (const t of missing) {
-      await admin.createTopics({ topics: [t.topic], partitions: t.partitions, replicas: 1 });
+    for (const t of plan.filter((t) => !existing.has(t.topic))) {
+      await admin.createTopics({
+        topics: [t.topic],
+        partitions: t.partitions,
+        replicas: 1,
+        configs: [{ name: 'retention.ms', value: String(t.retentionMs) }],
+      });
+    }
+    const kept = plan.filter((t) => existing.has(t.topic));
+    if (kept.length) {
+      await admin.incrementalAlterConfigs({
+        resources: kept.map((t) => ({
+          resourceType: ConfigResourceTypes.TOPIC,
+          resourceName: t.topic,
+          configs: [
+            {
+              name: 'retention.ms',
+              configOperation: IncrementalAlterConfigOperationTypes.SET,
+              value: String(t.retentionMs),
+            },
+          ],
+        })),
+      });
     }
     await waitFor('topics to have leaders', async () => {
       const meta = await admin.metadata({ topics: plan.map((t) => t.topic) });
       return plan.every((t) => meta.topics.get(t.topic)?.partitionsCount === t.partitions);
     });
+  } finally {
+    await admin.close();
+  }
+}
+
+/** The `retention.ms` each topic has on the broker (for tests). */
+export async function topicRetention(brokers: string[], topics: string[]): Promise<Record<string, number>> {
+  const admin = new Admin({ clientId: 'tasktide-topics', bootstrapBrokers: brokers });
+  try {
+    const described = await admin.describeConfigs({
+      resources: topics.map((name) => ({
+        resourceType: ConfigResourceTypes.TOPIC,
+        resourceName: name,
+        configurationKeys: ['retention.ms'],
+      })),
+    });
+    return Object.fromEntries(
+      described.map((r) => [r.resourceName, Number(r.configs.find((c) => c.name === 'retention.ms')?.value)]),
+    );
   } finally {
     await admin.close();
   }

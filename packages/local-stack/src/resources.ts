@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { localResiliency } from './resiliency.ts';
 
 export interface LocalResourceOptions {
   kafkaBrokers: string[];
@@ -10,9 +11,8 @@ export interface LocalResourceOptions {
   secretsFile: string;
   /** SQLite file shared by every sidecar for name resolution (no mDNS here). */
   nameResolutionFile: string;
-  /** Retries of a failing delivery before Dapr sends it to the dead-letter topic. */
+  /** Retries of a failing delivery before Dapr sends it to the dead-letter topic (3 by default). */
   deliveryRetries?: number;
-  deliveryRetryInterval?: string;
   /** OTLP/HTTP endpoint for traces; sampling is off without one. */
   otlpEndpoint?: string;
   /** Apps that get the cron sweep binding. */
@@ -45,7 +45,6 @@ const component = (
  * the cron sweep binding, resiliency, and a Configuration with SQLite name resolution.
  */
 export function localResources(o: LocalResourceOptions): Record<string, unknown> {
-  const retries = o.deliveryRetries ?? 3;
   return {
     'pubsub.yaml': component('pubsub', 'pubsub.kafka', {
       brokers: o.kafkaBrokers.join(','),
@@ -83,36 +82,8 @@ export function localResources(o: LocalResourceOptions): Record<string, unknown>
       { schedule: o.sweepSchedule ?? '@every 1m', direction: 'input' },
       { scopes: o.cronApps ?? ['notifier'] },
     ),
-    'resiliency.yaml': {
-      apiVersion: 'dapr.io/v1alpha1',
-      kind: 'Resiliency',
-      metadata: { name: 'tasktide' },
-      spec: {
-        policies: {
-          timeouts: { invoke: '5s', publish: '10s' },
-          retries: {
-            delivery: {
-              policy: 'exponential',
-              initialInterval: o.deliveryRetryInterval ?? '200ms',
-              maxInterval: '5s',
-              maxRetries: retries,
-            },
-            invoke: { policy: 'exponential', initialInterval: '100ms', maxInterval: '2s', maxRetries: 3 },
-            publish: { policy: 'exponential', initialInterval: '100ms', maxInterval: '2s', maxRetries: 2 },
-          },
-          circuitBreakers: {
-            api: { maxRequests: 1, interval: '10s', timeout: '20s', trip: 'consecutiveFailures > 5' },
-          },
-        },
-        targets: {
-          apps: { api: { timeout: 'invoke', retry: 'invoke', circuitBreaker: 'api' } },
-          components: {
-            pubsub: { inbound: { retry: 'delivery' }, outbound: { retry: 'publish', timeout: 'publish' } },
-            'pubsub-realtime': { inbound: { retry: 'delivery' } },
-          },
-        },
-      },
-    },
+    // The clusters' policy set with a short local overlay (resiliency.ts).
+    'resiliency.yaml': localResiliency({ deliveryRetries: o.deliveryRetries }),
     'config.yaml': {
       apiVersion: 'dapr.io/v1alpha1',
       kind: 'Configuration',

@@ -37,9 +37,11 @@ export function remoteAuthenticator(opts: {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token }),
     });
+    // 200 with user_id null is the api's "unknown token"; 401/404 is the same answer from an api
+    // older than that (during a rollout).
     if (res.status === 401 || res.status === 404) return null;
     if (!res.ok) throw new Error(`api token resolution failed: ${res.status}`);
-    return ((await res.json()) as { user_id: string }).user_id;
+    return ((await res.json()) as { user_id: string | null }).user_id;
   };
   const cached = answerCache<string | null>(opts.sessionCacheMs ?? 30_000);
   return createAuthenticator({

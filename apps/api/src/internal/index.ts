@@ -23,8 +23,13 @@ export function internalRoutes(deps: ApiDeps) {
       .post(
         '/auth/resolve',
         async ({ body }) => {
-          const principal = await deps.authenticate(`Bearer ${body.token}`);
-          return { user_id: principal.userId, via: principal.via };
+          // An unknown token is an answer, not a failure: daprd's invokeBreaker counts every non-2xx
+          // reply, so a 401 here would let anyone with a few made-up tokens open it for every caller.
+          const principal = await deps.authenticate(`Bearer ${body.token}`).catch((err: unknown) => {
+            if (err instanceof AppError && err.code === 'unauthenticated') return null;
+            throw err;
+          });
+          return principal ? { user_id: principal.userId, via: principal.via } : { user_id: null };
         },
         { body: ResolveTokenBody },
       )

@@ -4,6 +4,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { Counter, type Registry } from 'prom-client';
 import { webhookAttempts, webhookDeliveries, webhooks } from '../db/schema.ts';
 import { deliveryTarget, publicReason, type Resolve } from './egress.ts';
+import { markFailed } from './failed.ts';
 import { signDelivery, webhookSecret } from './sign.ts';
 
 export interface SenderOptions {
@@ -22,13 +23,16 @@ export interface SenderOptions {
   allowPrivate?: boolean;
   /** Name resolution (DNS by default); tests pass a table. */
   resolve?: Resolve;
+  /** Wakes the outbox relay after a notification.failed commit. */
+  onOutboxWrite?: () => void;
 }
 
 /**
  * Sends pending webhook deliveries. Each batch is claimed by pushing its next_attempt_at forward
  * (a lease: another replica or a crash just retries later), POSTed with Standard Webhooks
  * signatures, and every attempt is logged. Failures back off exponentially; after maxAttempts the
- * delivery is marked failed (it can be redelivered through the API). Receivers dedupe on webhook-id.
+ * delivery is marked failed, with a notification.failed event for the audit log in the same
+ * transaction (markFailed); it can be redelivered through the API. Receivers dedupe on webhook-id.
  */
 export function createWebhookSender({
   db,
@@ -43,6 +47,7 @@ export function createWebhookSender({
   batch = 20,
   allowPrivate = false,
   resolve,
+  onOutboxWrite,
 }: SenderOptions) {
   const outcomes = new Counter({
     name: 'tasktide_webhook_deliveries_total',
@@ -122,16 +127,20 @@ export function createWebhookSender({
         const giveUp = attempts >= maxAttempts;
         outcomes.inc({ outcome: giveUp ? 'failed' : 'retry' });
         const delay = backoffDelay(attempts, backoffMs, maxBackoffMs);
-        await db
-          .update(webhookDeliveries)
-          .set({
-            status: giveUp ? 'failed' : 'pending',
-            attempts,
-            lastStatus: status,
-            lastError: error,
-            nextAttemptAt: new Date(Date.now() + delay),
-          })
-          .where(eq(webhookDeliveries.id, delivery.id));
+        const update = {
+          attempts,
+          lastStatus: status,
+          lastError: error,
+          nextAttemptAt: new Date(Date.now() + delay),
+        };
+        if (giveUp) {
+          if (await markFailed(db, { ...delivery, ...update, lastError: error })) onOutboxWrite?.();
+        } else {
+          await db
+            .update(webhookDeliveries)
+            .set({ status: 'pending', ...update })
+            .where(eq(webhookDeliveries.id, delivery.id));
+        }
         log?.warn({ delivery_id: delivery.id, attempts, status, error, give_up: giveUp }, 'webhook delivery failed');
       }),
     );
