@@ -90,11 +90,6 @@ export async function bootstrapService(opts: {
 
   // The embedded runtime keeps its log in the database, so only a stateless service under Dapr skips it.
   const needsDb = opts.database !== 'none' || !platform;
-  if (needsDb && !secrets.DATABASE_URL && config.NODE_ENV === 'production') {
-    // Never fall back to a PGlite file inside a pod: the data would vanish with it.
-    logger.fatal({ missing: ['DATABASE_URL'] }, 'cannot start: DATABASE_URL is required in production');
-    throw new CredentialError('DATABASE_URL is required in production', ['DATABASE_URL']);
-  }
   const db = needsDb
     ? await createDb({ url: secrets.DATABASE_URL, dataDir: join(config.TASKTIDE_DATA_DIR, 'pglite') })
     : undefined;
