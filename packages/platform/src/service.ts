@@ -58,7 +58,10 @@ export function metricsPortOf(config: Pick<ProcessConfig, 'METRICS_PORT' | 'NODE
   return config.METRICS_PORT ?? (config.NODE_ENV === 'production' ? 9464 : undefined);
 }
 
-/** Credentials a service needs, by name. Read from env, or the Dapr secret store under Dapr. */
+/**
+ * Credentials a service needs, by name. Under Dapr read from the secret store (in production from
+ * there only; where each lives: credentials.ts), else from env.
+ */
 export interface SecretNeeds {
   /** The process does not start without these (a message names the missing ones). */
   required?: string[];
