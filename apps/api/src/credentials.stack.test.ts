@@ -30,6 +30,7 @@ describe.skipIf(!stackEnabled)('api credentials only from the Dapr secret store 
   let admin: postgres.Sql;
   let apiDbUrl: string;
   let stateUrl: string;
+  let createDatabase: (prefix: string) => Promise<string>;
   const running: (Sidecar | Subprocess)[] = [];
 
   beforeAll(async () => {
@@ -40,6 +41,7 @@ describe.skipIf(!stackEnabled)('api credentials only from the Dapr secret store 
       await admin.unsafe(`create database "${name}"`);
       return Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
     };
+    createDatabase = create;
     [apiDbUrl, stateUrl] = await Promise.all([create('cred_api'), create('cred_state')]);
   });
   afterAll(async () => {
@@ -175,6 +177,32 @@ describe.skipIf(!stackEnabled)('api credentials only from the Dapr secret store 
     const resolve = (t: string) => post('/internal/auth/resolve', { token }, { 'dapr-api-token': t });
     expect((await resolve(APP_TOKEN)).status).toBe(200);
     expect((await resolve('not-the-token')).status).toBe(403);
+  });
+
+  test('the migration Job reads DATABASE_URL from its mounted Secret file, not env', async () => {
+    const at = join(dir, 'migrate');
+    mkdirSync(join(at, 'credentials'), { recursive: true });
+    const target = await createDatabase('cred_migrate');
+    // The chart mounts tasktide-database's DATABASE_URL key as this file (kubelet adds no newline,
+    // but an operator-made Secret may have one).
+    writeFileSync(join(at, 'credentials', 'DATABASE_URL'), `${target}\n`);
+    const log = join(at, 'migrate.log');
+    const migrate = spawnLogged(['bun', join(repoRoot, 'apps/api/src/migrate.ts')], {
+      log,
+      cwd: repoRoot,
+      env: {
+        NODE_ENV: 'production',
+        TASKTIDE_CREDENTIALS_DIR: join(at, 'credentials'),
+        // Must be ignored: nothing listens there, so reading it fails the migration.
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/never',
+        TASKTIDE_DATA_DIR: join(at, 'data'),
+      },
+    });
+    expect({ code: await migrate.exited, log: readFileSync(log, 'utf8').slice(-2000) }).toMatchObject({ code: 0 });
+    const db = postgres(target, { max: 1 });
+    const [row] = await db`select to_regclass('api.users') is not null as migrated`;
+    await db.end();
+    expect(row?.migrated).toBe(true);
   });
 
   test('refuses to start when the store lacks a credential, naming it', async () => {
