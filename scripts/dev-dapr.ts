@@ -8,6 +8,12 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, runScript, spawnLogged, startDaprd, startLocalStack, waitFor } from '@tasktide/local-stack';
 import postgres from 'postgres';
+import { apiService } from '../apps/api/src/definition.ts';
+import { auditService } from '../apps/audit/src/definition.ts';
+import { notifierService } from '../apps/notifier/src/definition.ts';
+import { realtimeService } from '../apps/realtime/src/definition.ts';
+import { recurrenceService } from '../apps/recurrence/src/definition.ts';
+import { credentialSources, secretScopeAllowlist } from '../packages/platform/src/credentials.ts';
 
 const root = join(import.meta.dir, '..');
 const dir = join(root, '.data/dapr-stack');
@@ -24,7 +30,13 @@ const [row] = await admin`select exists(select 1 from pg_database where datname 
 if (!row?.exists) await admin.unsafe('create database tasktide');
 await admin.end();
 const appUrl = Object.assign(new URL(adminUrl), { pathname: '/tasktide' }).toString();
-const stack = await startLocalStack({ dir, postgresUrl: adminUrl });
+const definitions = [apiService, recurrenceService, notifierService, auditService, realtimeService];
+// The same secret scope as the clusters' Configuration: only the secrets the services read.
+const stack = await startLocalStack({
+  dir,
+  postgresUrl: adminUrl,
+  resources: { allowedSecrets: secretScopeAllowlist(definitions) },
+});
 
 const random = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 const secretsFile = join(dir, 'secrets.json');
@@ -35,7 +47,15 @@ if (!existsSync(join(dir, 'secrets.keep'))) {
   );
 }
 const kept = JSON.parse(await Bun.file(join(dir, 'secrets.keep')).text());
-writeFileSync(secretsFile, JSON.stringify({ ...kept, DATABASE_URL: appUrl, 'conformance-secret': 's3cr3t' }));
+const values: Record<string, string> = { APP_API_TOKEN: random(), ...kept, DATABASE_URL: appUrl };
+// Laid out like the clusters' Kubernetes Secrets (what the External Secrets write): one secret per
+// Secret object, the credentials as keys inside it.
+const store: Record<string, Record<string, string>> = {};
+for (const source of definitions.flatMap(credentialSources)) {
+  const value = values[source.name];
+  if (value) store[source.secret] = { ...store[source.secret], [source.key]: value };
+}
+writeFileSync(secretsFile, JSON.stringify(store));
 
 const urls: string[] = [];
 for (const [i, app] of apps.entries()) {
@@ -59,6 +79,7 @@ for (const [i, app] of apps.entries()) {
     ...stack.resources,
     schedulerAddress: stack.scheduler.address,
     logFile: join(dir, `${app}.daprd.log`),
+    appApiToken: values.APP_API_TOKEN,
   });
   await waitFor(`${app} ready`, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000);
   urls.push(`    ${app.padEnd(11)} http://localhost:${port}   (daprd http ${daprHttp})`);

@@ -19,6 +19,11 @@ export interface LocalResourceOptions {
   cronApps?: string[];
   /** Schedule of the reminder sweep binding (every minute by default; tests run it more often). */
   sweepSchedule?: string;
+  /**
+   * The secret scope of the Configuration, as in the clusters: daprd serves only these secrets of
+   * `secretstore` (defaultAccess deny). Unset: no scope, every secret of the file is served.
+   */
+  allowedSecrets?: string[];
 }
 
 const component = (
@@ -71,9 +76,12 @@ export function localResources(o: LocalResourceOptions): Record<string, unknown>
         ],
       },
     },
+    // Multi-valued like the clusters' Kubernetes store: `{"api-secrets": {"JWT_SECRET": …}}` is one
+    // secret with keys, read with one GET, and a top-level string is a secret with one key.
     'secretstore.yaml': component('secretstore', 'secretstores.local.file', {
       secretsFile: o.secretsFile,
       nestedSeparator: '.',
+      multiValued: 'true',
     }),
     'reminder-sweep.yaml': component(
       'reminder-sweep',
@@ -99,6 +107,13 @@ export function localResources(o: LocalResourceOptions): Record<string, unknown>
           : { samplingRate: '0' },
         metric: { enabled: true, http: { increasedCardinality: false } },
         features: [],
+        ...(o.allowedSecrets
+          ? {
+              secrets: {
+                scopes: [{ storeName: 'secretstore', defaultAccess: 'deny', allowedSecrets: o.allowedSecrets }],
+              },
+            }
+          : {}),
       },
     },
   };

@@ -1,4 +1,5 @@
 export * from './bootstrap.ts';
+export * from './credentials.ts';
 export * from './dapr/platform.ts';
 export * from './dapr/subscriptions.ts';
 export * from './delivery.ts';

@@ -9,6 +9,7 @@ import {
 } from '@tasktide/service-kit';
 import type { AnyElysia } from 'elysia';
 import { bootstrapService, type ServiceRuntime } from './bootstrap.ts';
+import { CredentialError } from './credentials.ts';
 import { mountModule } from './module.ts';
 import {
   metricsPortOf,
@@ -31,15 +32,20 @@ export async function runService<P extends TProperties>(
   const config = loadConfigOrExit(serviceConfigSchema(definition) as unknown as TObject, env) as ProcessConfig &
     Static<TObject<P>>;
   const needs = definition.secrets ?? {};
-  const rt = await bootstrapService({
-    appId: definition.appId,
-    config,
-    env,
-    migrations: definition.migrations,
-    database: definition.database,
-    secretNames: [...(needs.required ?? []), ...(needs.optional ?? [])],
-    devSecrets: needs.generatedInDev,
-  });
+  let rt: ServiceRuntime;
+  try {
+    rt = await bootstrapService({
+      appId: definition.appId,
+      config,
+      env,
+      migrations: definition.migrations,
+      database: definition.database,
+      secrets: needs,
+    });
+  } catch (err) {
+    if (!(err instanceof CredentialError)) throw err;
+    process.exit(78); // EX_CONFIG; bootstrapService logged which credential and why
+  }
   const missing = missingSecrets(needs, rt.secrets);
   if (missing.length) {
     rt.logger.fatal({ missing }, `${missing.join(', ')} required (env, or the Dapr secret store under Dapr)`);

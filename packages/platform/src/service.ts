@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import { createDb, type DbHandle, type MigrateOptions } from '@tasktide/db';
@@ -41,6 +42,12 @@ export const processConfigSchema = T.Object({
     /** OTLP/HTTP collector for traces (the service chart sets it); unset: no SDK is loaded, nothing exported. */
     OTEL_EXPORTER_OTLP_ENDPOINT: T.Optional(T.String({ pattern: '^https?://' })),
     OTEL_SERVICE_NAME: T.Optional(T.String({ minLength: 1 })),
+    /**
+     * Migration Jobs only: the directory where the `tasktide-database` Secret is mounted as files
+     * (`<dir>/DATABASE_URL`). A PreSync Job has no sidecar to ask, and a credential in env is what
+     * the clusters forbid; services never read it (they ask the Dapr secret store).
+     */
+    TASKTIDE_CREDENTIALS_DIR: T.Optional(T.String({ minLength: 1 })),
   },
 });
 type ProcessProperties = typeof processConfigSchema.properties;
@@ -51,7 +58,10 @@ export function metricsPortOf(config: Pick<ProcessConfig, 'METRICS_PORT' | 'NODE
   return config.METRICS_PORT ?? (config.NODE_ENV === 'production' ? 9464 : undefined);
 }
 
-/** Credentials a service needs, by name. Read from env, or the Dapr secret store under Dapr. */
+/**
+ * Credentials a service needs, by name. Under Dapr read from the secret store (in production from
+ * there only; where each lives: credentials.ts), else from env.
+ */
 export interface SecretNeeds {
   /** The process does not start without these (a message names the missing ones). */
   required?: string[];
@@ -122,7 +132,8 @@ export function missingSecrets(needs: SecretNeeds | undefined, secrets: Record<s
 
 /**
  * Applies a service's migrations and exits: the Kubernetes PreSync hook Job runs this (each
- * service's migrate.ts is one line). The database URL comes from env like any credential here.
+ * service's migrate.ts is one line). The database URL comes from the mounted Secret file under
+ * TASKTIDE_CREDENTIALS_DIR (clusters), else from env (a developer's shell).
  */
 export async function runMigrations(
   definition: Pick<ServiceDefinition, 'appId' | 'config' | 'migrations'>,
@@ -134,8 +145,15 @@ export async function runMigrations(
     version: config.SERVICE_VERSION,
     level: config.LOG_LEVEL,
   });
+  const url = config.TASKTIDE_CREDENTIALS_DIR
+    ? readFileSync(join(config.TASKTIDE_CREDENTIALS_DIR, 'DATABASE_URL'), 'utf8').trim()
+    : env.DATABASE_URL || undefined;
+  if (!url && config.NODE_ENV === 'production') {
+    log.fatal('DATABASE_URL is required in production (a file in TASKTIDE_CREDENTIALS_DIR)');
+    process.exit(78); // EX_CONFIG
+  }
   const db = await createDb({
-    url: env.DATABASE_URL || undefined,
+    url,
     dataDir: join(config.TASKTIDE_DATA_DIR, 'pglite'),
     max: 1,
   });

@@ -34,8 +34,12 @@ async function login(email: string, password: string): Promise<string | undefine
 
 async function roundTrip(): Promise<void> {
   const email = process.env.SMOKE_EMAIL;
-  const password = process.env.SMOKE_PASSWORD;
-  if (!email || !password) throw new Error('SMOKE_EMAIL and SMOKE_PASSWORD are required for the authenticated check');
+  const dir = process.env.SMOKE_CREDENTIALS_DIR;
+  // Mounted from the <service>-smoke Secret: credentials never travel in env.
+  const password = dir ? (await Bun.file(`${dir}/SMOKE_PASSWORD`).text()).trim() : undefined;
+  if (!email || !password) {
+    throw new Error('SMOKE_EMAIL and SMOKE_CREDENTIALS_DIR/SMOKE_PASSWORD are required for the authenticated check');
+  }
   let token = await login(email, password);
   if (!token) {
     // First sync on this cluster: the smoke account does not exist yet.

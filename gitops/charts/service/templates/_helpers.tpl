@@ -44,12 +44,30 @@ seccompProfile:
   type: RuntimeDefault
 {{- end -}}
 
-{{- define "service.databaseEnv" -}}
-- name: DATABASE_URL
-  valueFrom:
-    secretKeyRef:
-      name: {{ .Values.database.secretName }}
-      key: {{ .Values.database.key }}
+{{/*
+"true" when the app asks its sidecar's secret store for anything. A Role with no resourceNames
+would grant every Secret in the namespace, so a service that reads none gets no Role at all.
+*/}}
+{{- define "service.readsSecrets" -}}
+{{- if or .Values.database.enabled .Values.secrets.keys (and .Values.secrets.appToken .Values.dapr.appTokenSecret) -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+The database URL for a migration Job, as a file (a PreSync Job has no sidecar to ask the secret
+store, and credentials never go into env): TASKTIDE_CREDENTIALS_DIR/DATABASE_URL.
+*/}}
+{{- define "service.credentialsMount" -}}
+- name: credentials
+  mountPath: /var/run/secrets/tasktide
+  readOnly: true
+{{- end -}}
+{{- define "service.credentialsVolume" -}}
+- name: credentials
+  secret:
+    secretName: {{ .Values.database.secretName }}
+    items:
+      - key: {{ .Values.database.key }}
+        path: DATABASE_URL
 {{- end -}}
 
 {{/* Small and bounded so a hook Job cannot starve the namespace quota. */}}
