@@ -21,6 +21,11 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date',
 
 export const priority = apiSchema.enum('priority', ['none', 'low', 'medium', 'high']);
 export const taskStatus = apiSchema.enum('task_status', ['open', 'completed']);
+/**
+ * When a recurring series gets its next occurrence: when the current one is completed (the
+ * default), or when its due time passes, completed or not (Dapr Jobs in the recurrence service).
+ */
+export const recurrenceMode = apiSchema.enum('recurrence_mode', ['on_completion', 'on_schedule']);
 
 export const users = apiSchema.table(
   'users',
@@ -73,6 +78,7 @@ export const tasks = apiSchema.table(
     timezone: text('timezone').notNull(),
     reminders: integer('reminders').array().notNull().default(sql`'{}'::integer[]`),
     recurrence: text('recurrence'),
+    recurrenceMode: recurrenceMode('recurrence_mode').notNull().default('on_completion'),
     status: taskStatus('status').notNull().default('open'),
     completedAt: ts('completed_at'),
     /** First task of a recurring series (itself for the first one); null when not recurring. */
@@ -103,6 +109,10 @@ export const tasks = apiSchema.table(
     // date walks it and stops after a page (see listStatement). Its prefix serves (user, status).
     index('tasks_user_status_priority_due_idx').on(t.userId, t.status, t.priority, t.dueAt, t.id),
     index('tasks_series_idx').on(t.seriesId),
+    // The recurrence sweep's walk: open occurrences of series on schedule, in due order (few rows).
+    index('tasks_on_schedule_due_idx')
+      .on(t.dueAt, t.id)
+      .where(sql`${t.recurrenceMode} = 'on_schedule' and ${t.status} = 'open'`),
     // Single-column on purpose: the planner ORs the two (BitmapOr) and filters the user after; with
     // user_id in front (btree_gin) it prices reading all the user's entries and scans them instead.
     index('tasks_search_idx').using('gin', t.search),

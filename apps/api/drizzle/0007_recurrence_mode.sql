@@ -1,0 +1,3 @@
+CREATE TYPE "api"."recurrence_mode" AS ENUM('on_completion', 'on_schedule');--> statement-breakpoint
+ALTER TABLE "api"."tasks" ADD COLUMN "recurrence_mode" "api"."recurrence_mode" DEFAULT 'on_completion' NOT NULL;--> statement-breakpoint
+CREATE INDEX "tasks_on_schedule_due_idx" ON "api"."tasks" USING btree ("due_at","id") WHERE "api"."tasks"."recurrence_mode" = 'on_schedule' and "api"."tasks"."status" = 'open';
