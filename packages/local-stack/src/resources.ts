@@ -15,9 +15,9 @@ export interface LocalResourceOptions {
   deliveryRetryInterval?: string;
   /** OTLP/HTTP endpoint for traces; sampling is off without one. */
   otlpEndpoint?: string;
-  /** Apps that get the cron sweep binding. */
+  /** Apps that get the reminder sweep binding (the recurrence sweep is always the recurrence app's). */
   cronApps?: string[];
-  /** Schedule of the reminder sweep binding (every minute by default; tests run it more often). */
+  /** Schedule of both sweep bindings (every minute by default; tests run them more often). */
   sweepSchedule?: string;
 }
 
@@ -82,6 +82,12 @@ export function localResources(o: LocalResourceOptions): Record<string, unknown>
       // direction input: otherwise daprd probes OPTIONS /reminder-sweep and skips the binding on 404.
       { schedule: o.sweepSchedule ?? '@every 1m', direction: 'input' },
       { scopes: o.cronApps ?? ['notifier'] },
+    ),
+    'recurrence-sweep.yaml': component(
+      'recurrence-sweep',
+      'bindings.cron',
+      { schedule: o.sweepSchedule ?? '@every 1m', direction: 'input' },
+      { scopes: ['recurrence'] },
     ),
     'resiliency.yaml': {
       apiVersion: 'dapr.io/v1alpha1',
