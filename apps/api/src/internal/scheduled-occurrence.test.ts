@@ -124,6 +124,20 @@ describe.each(dbKinds())('recurrence_mode on %s', (kind) => {
     expect(await series(first.id)).toHaveLength(2);
   });
 
+  test('undo before the due time takes back the early successor; the schedule makes it at the due time', async () => {
+    const first = await create({ due_at: inAnHour(), recurrence: 'daily', recurrence_mode: 'on_schedule' });
+    await api.call('POST', `/api/v1/tasks/${first.id}/complete`, { token: user.token });
+    const next = plusDay(first.due_at);
+    expect((await completed(first.id, next)).status).toBe(201);
+    await api.call('POST', `/api/v1/tasks/${first.id}/reopen`, { token: user.token });
+    // The same series as if the completion had not been processed before the undo.
+    expect((await series(first.id)).map((t: { id: string }) => t.id)).toEqual([first.id]);
+    clock.advance(HOUR);
+    const bySchedule = await scheduled(first.id, next);
+    expect(bySchedule.status).toBe(201);
+    expect(await series(first.id)).toHaveLength(2);
+  });
+
   test('only series on schedule, of their owner, not cancelled, with a later slot', async () => {
     const onCompletion = await create({ due_at: inAnHour(), recurrence: 'daily' });
     const cancelled = await create({ due_at: inAnHour(), recurrence: 'daily', recurrence_mode: 'on_schedule' });

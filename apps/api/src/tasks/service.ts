@@ -184,24 +184,29 @@ export async function completeTask(db: Executor, actor: Actor, id: string, ifMat
  * the completion created: while that one is still open it is removed (a series never holds two
  * open occurrences, and completing again creates it anew); once it is completed too, the series has
  * moved on and reopening this one is a 409. A series `on_schedule` gets its occurrences from the
- * calendar (open ones may coexist by design), so reopening takes back only the completion.
+ * calendar (open ones may coexist by design): once this occurrence's due time has passed its
+ * successor is the calendar's and stays; before, a successor this completion created early is taken
+ * back like on completion (the job creates it at the due time), so an undo leaves the same series
+ * whether or not the completion had been processed yet.
  */
 export async function reopenTask(db: Executor, actor: Actor, id: string, ifMatch?: number): Promise<TaskDto> {
   return db.transaction(async (tx) => {
     const row = await lockTask(tx, actor, id);
     checkVersion(row, ifMatch);
     if (row.status === 'open') return toTaskDto(row);
-    // On schedule, the next occurrence belongs to the calendar, not to this completion: it stays.
-    const [successor] =
-      row.recurrenceMode === 'on_schedule'
-        ? []
-        : await tx.select().from(tasks).where(eq(tasks.parentId, row.id)).for('update');
+    const now = actor.at ?? new Date();
+    const [next] = await tx.select().from(tasks).where(eq(tasks.parentId, row.id)).for('update');
+    // On schedule, a successor the calendar has made due (this occurrence's due time passed) stays;
+    // one only this completion made early goes, and the schedule makes it again at the due time.
+    const calendars =
+      row.recurrenceMode === 'on_schedule' && (!next?.sourceEventId || (row.dueAt !== null && row.dueAt <= now));
+    const successor = calendars ? undefined : next;
     if (successor?.status === 'completed') {
       throw new AppError('conflict', 'A later occurrence of this series is already completed; reopen that one instead');
     }
     const [updated] = (await tx
       .update(tasks)
-      .set({ status: 'open', completedAt: null, version: row.version + 1, updatedAt: actor.at ?? new Date() })
+      .set({ status: 'open', completedAt: null, version: row.version + 1, updatedAt: now })
       .where(eq(tasks.id, row.id))
       .returning()) as TaskRow[];
     const task = updated as TaskRow;
