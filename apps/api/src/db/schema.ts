@@ -1,6 +1,7 @@
 import { outboxTables } from '@tasktide/outbox/tables';
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   customType,
   index,
   integer,
@@ -79,6 +80,12 @@ export const tasks = apiSchema.table(
     reminders: integer('reminders').array().notNull().default(sql`'{}'::integer[]`),
     recurrence: text('recurrence'),
     recurrenceMode: recurrenceMode('recurrence_mode').notNull().default('on_completion'),
+    /**
+     * This occurrence's successor was created (and may since have been deleted by its user): a
+     * schedule or a repeated completion never brings a deleted next occurrence back. Reset when a
+     * reopen takes the successor back.
+     */
+    nextCreated: boolean('next_created').notNull().default(false),
     status: taskStatus('status').notNull().default('open'),
     completedAt: ts('completed_at'),
     /** First task of a recurring series (itself for the first one); null when not recurring. */
@@ -112,7 +119,7 @@ export const tasks = apiSchema.table(
     // The recurrence sweep's walk: open occurrences of series on schedule, in due order (few rows).
     index('tasks_on_schedule_due_idx')
       .on(t.dueAt, t.id)
-      .where(sql`${t.recurrenceMode} = 'on_schedule' and ${t.status} = 'open'`),
+      .where(sql`${t.recurrenceMode} = 'on_schedule' and ${t.status} = 'open' and not ${t.nextCreated}`),
     // Single-column on purpose: the planner ORs the two (BitmapOr) and filters the user after; with
     // user_id in front (btree_gin) it prices reading all the user's entries and scans them instead.
     index('tasks_search_idx').using('gin', t.search),

@@ -138,6 +138,33 @@ describe.each(dbKinds())('recurrence_mode on %s', (kind) => {
     expect(await series(first.id)).toHaveLength(2);
   });
 
+  test('a deleted next occurrence stays deleted: no schedule, sweep or redelivered completion brings it back', async () => {
+    const first = await create({ due_at: inAnHour(), recurrence: 'daily', recurrence_mode: 'on_schedule' });
+    clock.advance(HOUR);
+    const next = plusDay(first.due_at);
+    const made = await scheduled(first.id, next);
+    expect(made.status).toBe(201);
+    const deleted = await api.call('DELETE', `/api/v1/tasks/${made.body.task.task_id}`, { token: user.token });
+    expect(deleted.status).toBe(204);
+    expect((await scheduled(first.id, next)).status).toBe(409);
+    const elapsed = await api.call(
+      'GET',
+      `/internal/recurrence/elapsed?before=${encodeURIComponent(clock.now().toISOString())}&limit=500`,
+    );
+    expect(elapsed.body.items.map((i: { task: { task_id: string } }) => i.task.task_id)).not.toContain(first.id);
+    await api.call('POST', `/api/v1/tasks/${first.id}/complete`, { token: user.token });
+    expect((await completed(first.id, next)).status).toBe(409);
+    // On completion too: a redelivered completion does not recreate what its user deleted.
+    const plain = await create({ due_at: inAnHour(), recurrence: 'daily' });
+    await api.call('POST', `/api/v1/tasks/${plain.id}/complete`, { token: user.token });
+    const body = { source_event_id: crypto.randomUUID(), user_id: user.userId, due_at: plusDay(plain.due_at) };
+    const once = await api.call('POST', `/internal/tasks/${plain.id}/next-occurrence`, { body });
+    expect(once.status).toBe(201);
+    await api.call('DELETE', `/api/v1/tasks/${once.body.task.task_id}`, { token: user.token });
+    expect((await api.call('POST', `/internal/tasks/${plain.id}/next-occurrence`, { body })).status).toBe(409);
+    expect(await series(plain.id)).toHaveLength(1);
+  });
+
   test('only series on schedule, of their owner, not cancelled, with a later slot', async () => {
     const onCompletion = await create({ due_at: inAnHour(), recurrence: 'daily' });
     const cancelled = await create({ due_at: inAnHour(), recurrence: 'daily', recurrence_mode: 'on_schedule' });

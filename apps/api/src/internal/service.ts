@@ -3,7 +3,6 @@ import { createEvent, type EventContext } from '@tasktide/events';
 import { writeEvents } from '@tasktide/outbox';
 import { AppError } from '@tasktide/service-kit';
 import { and, asc, eq, getTableColumns, gt, isNotNull, isNull, lte, or } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import { outbox, seriesCancellations, type TaskRow, tasks } from '../db/schema.ts';
 import { toSnapshot } from '../tasks/dto.ts';
 
@@ -82,6 +81,8 @@ async function insertSuccessor(
   const seriesId = parent.seriesId as string;
   const [successor] = await tx.select().from(tasks).where(eq(tasks.parentId, parent.id));
   if (successor) return { status: 'existing', task: successor };
+  // Made once and deleted by its user since: neither a schedule nor a redelivery brings it back.
+  if (parent.nextCreated) throw new AppError('conflict', 'The next occurrence was deleted');
   const [cancelled] = await tx.select().from(seriesCancellations).where(eq(seriesCancellations.seriesId, seriesId));
   if (cancelled) throw new AppError('conflict', 'The series was cancelled');
   const [row] = (await tx
@@ -108,6 +109,7 @@ async function insertSuccessor(
     })
     .returning()) as TaskRow[];
   const task = row as TaskRow;
+  await tx.update(tasks).set({ nextCreated: true }).where(eq(tasks.id, parent.id));
   const eventCtx = { ...ctx, userId: parent.userId };
   await writeEvents(tx, outbox, [
     createEvent('task.created', toSnapshot(task), eventCtx),
@@ -127,27 +129,25 @@ async function insertSuccessor(
 }
 
 /**
- * Open occurrences of series `on_schedule` whose due time is at or before `before` and that have no
- * successor yet: what the recurrence sweep catches up after downtime. Keyset-paged by (due_at, id),
- * so occurrences whose series has ended (the sweep skips them) never block the ones after them.
+ * Open occurrences of series `on_schedule` whose due time is at or before `before` and whose next
+ * occurrence was never created: what the recurrence sweep catches up after downtime. Keyset-paged by
+ * (due_at, id), so occurrences whose series has ended (the sweep skips them) never block later ones.
  */
 export async function listElapsedOccurrences(
   db: Db,
   input: { before: Date; after?: { dueAt: Date; id: string }; limit: number },
 ): Promise<TaskRow[]> {
-  const successor = alias(tasks, 'successor');
   return db
     .select(getTableColumns(tasks))
     .from(tasks)
-    .leftJoin(successor, eq(successor.parentId, tasks.id))
     .leftJoin(seriesCancellations, eq(seriesCancellations.seriesId, tasks.seriesId))
     .where(
       and(
         eq(tasks.recurrenceMode, 'on_schedule'),
         eq(tasks.status, 'open'),
+        eq(tasks.nextCreated, false),
         isNotNull(tasks.recurrence),
         lte(tasks.dueAt, input.before),
-        isNull(successor.id),
         isNull(seriesCancellations.seriesId),
         input.after
           ? or(

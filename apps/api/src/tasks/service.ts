@@ -185,7 +185,7 @@ export async function completeTask(db: Executor, actor: Actor, id: string, ifMat
  * open occurrences, and completing again creates it anew); once it is completed too, the series has
  * moved on and reopening this one is a 409. A series `on_schedule` gets its occurrences from the
  * calendar (open ones may coexist by design): once this occurrence's due time has passed its
- * successor is the calendar's and stays; before, a successor this completion created early is taken
+ * successor is the calendar's and stays; before, a successor the completion created early is taken
  * back like on completion (the job creates it at the due time), so an undo leaves the same series
  * whether or not the completion had been processed yet.
  */
@@ -195,18 +195,23 @@ export async function reopenTask(db: Executor, actor: Actor, id: string, ifMatch
     checkVersion(row, ifMatch);
     if (row.status === 'open') return toTaskDto(row);
     const now = actor.at ?? new Date();
-    const [next] = await tx.select().from(tasks).where(eq(tasks.parentId, row.id)).for('update');
-    // On schedule, a successor the calendar has made due (this occurrence's due time passed) stays;
-    // one only this completion made early goes, and the schedule makes it again at the due time.
-    const calendars =
-      row.recurrenceMode === 'on_schedule' && (!next?.sourceEventId || (row.dueAt !== null && row.dueAt <= now));
-    const successor = calendars ? undefined : next;
+    // On schedule, once this occurrence's due time has passed its next one is the calendar's (made,
+    // or made and deleted): it stays. Before, reopening takes back what the completion did.
+    const calendars = row.recurrenceMode === 'on_schedule' && row.dueAt !== null && row.dueAt <= now;
+    const [successor] = calendars ? [] : await tx.select().from(tasks).where(eq(tasks.parentId, row.id)).for('update');
     if (successor?.status === 'completed') {
       throw new AppError('conflict', 'A later occurrence of this series is already completed; reopen that one instead');
     }
     const [updated] = (await tx
       .update(tasks)
-      .set({ status: 'open', completedAt: null, version: row.version + 1, updatedAt: now })
+      .set({
+        status: 'open',
+        completedAt: null,
+        // Completing again (or, on schedule, the due time) creates the next occurrence anew.
+        ...(calendars ? {} : { nextCreated: false }),
+        version: row.version + 1,
+        updatedAt: now,
+      })
       .where(eq(tasks.id, row.id))
       .returning()) as TaskRow[];
     const task = updated as TaskRow;
