@@ -124,11 +124,14 @@ describe('Dapr components and topics', () => {
     expect(component('pubsub-realtime').scopes).toEqual(['realtime']);
     expect(meta('pubsub-realtime')).toMatchObject({ consumerID: '{podName}', initialOffset: 'newest' });
   });
-  test('statestore is Postgres, reminder-sweep a minutely input cron for the notifier, secretstore Kubernetes', () => {
+  test('statestore is Postgres, reminder-sweep and recurrence-sweep minutely input crons of their service, secretstore Kubernetes', () => {
     expect(component('statestore').spec.type).toBe('state.postgresql');
     expect(component('reminder-sweep').spec.type).toBe('bindings.cron');
     expect(meta('reminder-sweep')).toMatchObject({ direction: 'input', schedule: '@every 1m' });
     expect(component('reminder-sweep').scopes).toEqual(['notifier']);
+    expect(component('recurrence-sweep').spec.type).toBe('bindings.cron');
+    expect(meta('recurrence-sweep')).toMatchObject({ direction: 'input', schedule: '@every 1m' });
+    expect(component('recurrence-sweep').scopes).toEqual(['recurrence']);
     expect(component('secretstore').spec.type).toBe('secretstores.kubernetes');
   });
   test('the Configuration every Deployment names exists, without high-cardinality metrics', async () => {

@@ -69,6 +69,7 @@ describe.skipIf(!stackEnabled)('trace and correlation ids across real sidecars',
         mountModule(
           createRecurrenceModule({
             invoker: platform.invoker,
+            jobs: platform.jobs,
             registry: recurrenceMetrics.registry,
             log: recurrenceLog,
           }),

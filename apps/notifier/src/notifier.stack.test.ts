@@ -89,7 +89,11 @@ describe.skipIf(!stackEnabled)('recurrence and reminders on the real stack', () 
       'recurrence',
       (platform) =>
         mountModule(
-          createRecurrenceModule({ invoker: platform.invoker, registry: recurrenceMetrics.registry }),
+          createRecurrenceModule({
+            invoker: platform.invoker,
+            jobs: platform.jobs,
+            registry: recurrenceMetrics.registry,
+          }),
           platform,
         ).app,
     );

@@ -151,6 +151,7 @@ describe('tasktide in Chromium', () => {
       await dialog.getByLabel('Every', { exact: true }).fill('2');
       await dialog.getByLabel('Tuesday', { exact: true }).check();
       await dialog.getByLabel('Friday', { exact: true }).check();
+      await dialog.getByLabel('Next occurrence').selectOption('on_schedule');
       const next = dialog.getByRole('list', { name: 'Next five due dates' }).locator('li');
       await next.nth(4).waitFor();
       expect(await next.count()).toBe(5);
@@ -158,13 +159,18 @@ describe('tasktide in Chromium', () => {
       await dialog.getByRole('button', { name: 'Create task' }).click();
       await task('Water plants').waitFor();
       const [plants] = (await call('GET', '/tasks?q=water')).body.items;
-      expect(plants).toMatchObject({ recurrence: 'RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,FR', reminders: [60, 15] });
+      expect(plants).toMatchObject({
+        recurrence: 'RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,FR',
+        recurrence_mode: 'on_schedule',
+        reminders: [60, 15],
+      });
 
       // Edit: the form opens with the task's values (the custom rule in the builder) and saves a change.
       await page.getByRole('button', { name: 'Edit “Water plants”' }).click();
       const edit = page.getByRole('dialog', { name: 'Edit task' });
       expect(await edit.getByLabel('Time', { exact: true }).inputValue()).toBe('08:00');
       expect(await edit.getByLabel('Friday', { exact: true }).isChecked()).toBe(true);
+      expect(await edit.getByLabel('Next occurrence').inputValue()).toBe('on_schedule');
       await edit.getByLabel('Title', { exact: true }).fill('Water the plants');
       await edit.getByLabel('Remove reminder 15 minutes before').click();
       await edit.getByRole('button', { name: 'Save changes' }).click();

@@ -23,6 +23,8 @@ export const TaskSnapshot = t.Object({
   /** Added later (optional): the RRULE anchor of the series and this occurrence's index in it. */
   series_start: t.Optional(Nullable(DateTime)),
   occurrence_index: t.Optional(t.Integer({ minimum: 0 })),
+  /** Added later (optional; absent means on_completion): when the series' next occurrence appears. */
+  recurrence_mode: t.Optional(t.Union([t.Literal('on_completion'), t.Literal('on_schedule')])),
 });
 
 /**

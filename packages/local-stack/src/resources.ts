@@ -15,9 +15,9 @@ export interface LocalResourceOptions {
   deliveryRetries?: number;
   /** OTLP/HTTP endpoint for traces; sampling is off without one. */
   otlpEndpoint?: string;
-  /** Apps that get the cron sweep binding. */
+  /** Apps that get the reminder sweep binding (the recurrence sweep is always the recurrence app's). */
   cronApps?: string[];
-  /** Schedule of the reminder sweep binding (every minute by default; tests run it more often). */
+  /** Schedule of both sweep bindings (every minute by default; tests run them more often). */
   sweepSchedule?: string;
   /**
    * The secret scope of the Configuration, as in the clusters: daprd serves only these secrets of
@@ -89,6 +89,12 @@ export function localResources(o: LocalResourceOptions): Record<string, unknown>
       // direction input: otherwise daprd probes OPTIONS /reminder-sweep and skips the binding on 404.
       { schedule: o.sweepSchedule ?? '@every 1m', direction: 'input' },
       { scopes: o.cronApps ?? ['notifier'] },
+    ),
+    'recurrence-sweep.yaml': component(
+      'recurrence-sweep',
+      'bindings.cron',
+      { schedule: o.sweepSchedule ?? '@every 1m', direction: 'input' },
+      { scopes: ['recurrence'] },
     ),
     // The clusters' policy set with a short local overlay (resiliency.ts).
     'resiliency.yaml': localResiliency({ deliveryRetries: o.deliveryRetries }),

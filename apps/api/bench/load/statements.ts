@@ -36,6 +36,7 @@ export function createScript(userId: string): PgbenchScript {
       timezone: null,
       reminders: [60],
       recurrence: null,
+      recurrenceMode: 'on_completion',
     },
     event: { correlationId: crypto.randomUUID() },
   });

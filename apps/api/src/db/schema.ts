@@ -1,6 +1,7 @@
 import { outboxTables } from '@tasktide/outbox/tables';
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   customType,
   index,
   integer,
@@ -21,6 +22,11 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date',
 
 export const priority = apiSchema.enum('priority', ['none', 'low', 'medium', 'high']);
 export const taskStatus = apiSchema.enum('task_status', ['open', 'completed']);
+/**
+ * When a recurring series gets its next occurrence: when the current one is completed (the
+ * default), or when its due time passes, completed or not (Dapr Jobs in the recurrence service).
+ */
+export const recurrenceMode = apiSchema.enum('recurrence_mode', ['on_completion', 'on_schedule']);
 
 export const users = apiSchema.table(
   'users',
@@ -73,6 +79,13 @@ export const tasks = apiSchema.table(
     timezone: text('timezone').notNull(),
     reminders: integer('reminders').array().notNull().default(sql`'{}'::integer[]`),
     recurrence: text('recurrence'),
+    recurrenceMode: recurrenceMode('recurrence_mode').notNull().default('on_completion'),
+    /**
+     * This occurrence's successor was created (and may since have been deleted by its user): a
+     * schedule or a repeated completion never brings a deleted next occurrence back. Reset when a
+     * reopen takes the successor back.
+     */
+    nextCreated: boolean('next_created').notNull().default(false),
     status: taskStatus('status').notNull().default('open'),
     completedAt: ts('completed_at'),
     /** First task of a recurring series (itself for the first one); null when not recurring. */
@@ -103,6 +116,10 @@ export const tasks = apiSchema.table(
     // date walks it and stops after a page (see listStatement). Its prefix serves (user, status).
     index('tasks_user_status_priority_due_idx').on(t.userId, t.status, t.priority, t.dueAt, t.id),
     index('tasks_series_idx').on(t.seriesId),
+    // The recurrence sweep's walk: open occurrences of series on schedule, in due order (few rows).
+    index('tasks_on_schedule_due_idx')
+      .on(t.dueAt, t.id)
+      .where(sql`${t.recurrenceMode} = 'on_schedule' and ${t.status} = 'open' and not ${t.nextCreated}`),
     // Single-column on purpose: the planner ORs the two (BitmapOr) and filters the user after; with
     // user_id in front (btree_gin) it prices reading all the user's entries and scans them instead.
     index('tasks_search_idx').using('gin', t.search),

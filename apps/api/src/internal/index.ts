@@ -4,8 +4,35 @@ import { getUser } from '../accounts/service.ts';
 import type { ApiDeps } from '../context.ts';
 import { toSnapshot } from '../tasks/dto.ts';
 
-import { IdParams, NextOccurrenceBody, ResolveTokenBody, UserQuery } from './model.ts';
-import { createNextOccurrence, getTaskForUser } from './service.ts';
+import {
+  ElapsedQuery,
+  IdParams,
+  NextOccurrenceBody,
+  ResolveTokenBody,
+  ScheduledOccurrenceBody,
+  UserQuery,
+} from './model.ts';
+import {
+  createNextOccurrence,
+  createScheduledOccurrence,
+  getTaskForUser,
+  listElapsedOccurrences,
+  type NextOccurrenceResult,
+} from './service.ts';
+
+/** 201 with the created occurrence, 200 with the one that already follows (counted once). */
+function answer(
+  deps: Pick<ApiDeps, 'onOutboxWrite' | 'taskMetrics'>,
+  result: NextOccurrenceResult,
+  set: { status?: number | string },
+) {
+  if (result.status === 'created') {
+    deps.onOutboxWrite?.();
+    deps.taskMetrics?.committed(['task.created'], 'recurrence');
+  }
+  set.status = result.status === 'created' ? 201 : 200;
+  return { status: result.status, task: toSnapshot(result.task) };
+}
 
 /**
  * Routes other services call through Dapr service invocation. Never exposed by the ingress; when
@@ -70,14 +97,41 @@ export function internalRoutes(deps: ApiDeps) {
               ? { correlationId: ctx.correlationId, traceparent: formatTraceparent(ctx.trace), at: deps.clock.now() }
               : { correlationId: body.source_event_id, at: deps.clock.now() },
           );
-          if (result.status === 'created') {
-            deps.onOutboxWrite?.();
-            deps.taskMetrics?.committed(['task.created'], 'recurrence');
-          }
-          set.status = result.status === 'created' ? 201 : 200;
-          return { status: result.status, task: toSnapshot(result.task) };
+          return answer(deps, result, set);
         },
         { params: IdParams, body: NextOccurrenceBody },
+      )
+      // The recurrence service's job (or sweep) for a series on schedule: the due time has passed.
+      .post(
+        '/tasks/:id/scheduled-occurrence',
+        async ({ params, body, request, set }) => {
+          const ctx = requestContext(request);
+          const at = deps.clock.now();
+          const result = await createScheduledOccurrence(
+            deps.db,
+            { parentId: params.id, userId: body.user_id, dueAt: new Date(body.due_at) },
+            ctx
+              ? { correlationId: ctx.correlationId, traceparent: formatTraceparent(ctx.trace), at }
+              : { correlationId: params.id, at },
+          );
+          return answer(deps, result, set);
+        },
+        { params: IdParams, body: ScheduledOccurrenceBody },
+      )
+      .get(
+        '/recurrence/elapsed',
+        async ({ query }) => {
+          const rows = await listElapsedOccurrences(deps.db, {
+            before: new Date(query.before),
+            after:
+              query.after_due_at && query.after_id
+                ? { dueAt: new Date(query.after_due_at), id: query.after_id }
+                : undefined,
+            limit: query.limit ?? 100,
+          });
+          return { items: rows.map((row) => ({ user_id: row.userId, task: toSnapshot(row) })) };
+        },
+        { query: ElapsedQuery },
       )
   );
 }

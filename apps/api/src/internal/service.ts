@@ -1,8 +1,8 @@
-import type { Db } from '@tasktide/db';
+import type { Db, Tx } from '@tasktide/db';
 import { createEvent, type EventContext } from '@tasktide/events';
 import { writeEvents } from '@tasktide/outbox';
 import { AppError } from '@tasktide/service-kit';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, isNotNull, isNull, lte, or } from 'drizzle-orm';
 import { outbox, seriesCancellations, type TaskRow, tasks } from '../db/schema.ts';
 import { toSnapshot } from '../tasks/dto.ts';
 
@@ -36,53 +36,129 @@ export async function createNextOccurrence(
     if (input.completedAt && parent.completedAt?.getTime() !== input.completedAt.getTime()) {
       throw new AppError('conflict', 'The occurrence was completed again since; that completion decides');
     }
-    const [successor] = await tx.select().from(tasks).where(eq(tasks.parentId, parent.id));
-    if (successor) return { status: 'existing', task: successor };
-    const [cancelled] = await tx
-      .select()
-      .from(seriesCancellations)
-      .where(eq(seriesCancellations.seriesId, parent.seriesId));
-    if (cancelled) throw new AppError('conflict', 'The series was cancelled');
-    const [row] = (await tx
-      .insert(tasks)
-      .values({
-        id: Bun.randomUUIDv7(),
-        userId: parent.userId,
-        title: parent.title,
-        description: parent.description,
-        priority: parent.priority,
-        tags: parent.tags,
-        dueAt: input.dueAt,
-        timezone: parent.timezone,
-        reminders: parent.reminders,
-        recurrence: parent.recurrence,
-        seriesId: parent.seriesId,
-        seriesStart: parent.seriesStart ?? parent.dueAt,
-        occurrenceIndex: parent.occurrenceIndex + 1,
-        parentId: parent.id,
-        sourceEventId: input.sourceEventId,
-        createdAt: ctx.at,
-        updatedAt: ctx.at,
-      })
-      .returning()) as TaskRow[];
-    const task = row as TaskRow;
-    const eventCtx = { ...ctx, userId: parent.userId };
-    await writeEvents(tx, outbox, [
-      createEvent('task.created', toSnapshot(task), eventCtx),
-      createEvent(
-        'task.recurrence',
-        {
-          parent_task_id: parent.id,
-          task_id: task.id,
-          series_id: parent.seriesId,
-          recurrence_rule: parent.recurrence,
-          due_at: input.dueAt.toISOString(),
-        },
-        eventCtx,
-      ),
-    ]);
-    return { status: 'created', task };
+    return insertSuccessor(tx, parent, input.dueAt, input.sourceEventId, ctx);
   });
+}
+
+/**
+ * Creates the occurrence that follows one whose due time has passed, for a series `on_schedule`
+ * (the recurrence service's job or sweep asks; the current occurrence may still be open). The same
+ * one-successor-per-occurrence rule as a completion: whichever comes first creates the next slot,
+ * the other finds it. Never early: before the parent's due time (the api's clock) it is a 409.
+ */
+export async function createScheduledOccurrence(
+  db: Db,
+  input: { parentId: string; userId: string; dueAt: Date },
+  ctx: Omit<EventContext, 'userId'> & { at: Date },
+): Promise<NextOccurrenceResult> {
+  return db.transaction(async (tx) => {
+    const [parent] = await tx
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.id, input.parentId), eq(tasks.userId, input.userId)))
+      .for('update');
+    if (!parent) throw new AppError('not_found', 'The occurrence no longer exists');
+    if (!parent.recurrence || !parent.seriesId || !parent.dueAt) {
+      throw new AppError('conflict', 'The task is not recurring');
+    }
+    if (parent.recurrenceMode !== 'on_schedule') throw new AppError('conflict', 'The series recurs on completion');
+    if (parent.dueAt.getTime() > ctx.at.getTime()) throw new AppError('conflict', 'The occurrence is not due yet');
+    if (input.dueAt.getTime() <= parent.dueAt.getTime()) {
+      throw new AppError('conflict', 'The next occurrence must be due after this one');
+    }
+    return insertSuccessor(tx, parent, input.dueAt, null, ctx);
+  });
+}
+
+/** The series' next occurrence after `parent`, unless it exists already or the series was cancelled. */
+async function insertSuccessor(
+  tx: Tx,
+  parent: TaskRow,
+  dueAt: Date,
+  sourceEventId: string | null,
+  ctx: Omit<EventContext, 'userId'>,
+): Promise<NextOccurrenceResult> {
+  const seriesId = parent.seriesId as string;
+  const [successor] = await tx.select().from(tasks).where(eq(tasks.parentId, parent.id));
+  if (successor) return { status: 'existing', task: successor };
+  // Made once and deleted by its user since: neither a schedule nor a redelivery brings it back.
+  if (parent.nextCreated) throw new AppError('conflict', 'The next occurrence was deleted');
+  const [cancelled] = await tx.select().from(seriesCancellations).where(eq(seriesCancellations.seriesId, seriesId));
+  if (cancelled) throw new AppError('conflict', 'The series was cancelled');
+  const [row] = (await tx
+    .insert(tasks)
+    .values({
+      id: Bun.randomUUIDv7(),
+      userId: parent.userId,
+      title: parent.title,
+      description: parent.description,
+      priority: parent.priority,
+      tags: parent.tags,
+      dueAt,
+      timezone: parent.timezone,
+      reminders: parent.reminders,
+      recurrence: parent.recurrence,
+      recurrenceMode: parent.recurrenceMode,
+      seriesId,
+      seriesStart: parent.seriesStart ?? parent.dueAt,
+      occurrenceIndex: parent.occurrenceIndex + 1,
+      parentId: parent.id,
+      sourceEventId,
+      createdAt: ctx.at,
+      updatedAt: ctx.at,
+    })
+    .returning()) as TaskRow[];
+  const task = row as TaskRow;
+  await tx.update(tasks).set({ nextCreated: true }).where(eq(tasks.id, parent.id));
+  const eventCtx = { ...ctx, userId: parent.userId };
+  await writeEvents(tx, outbox, [
+    createEvent('task.created', toSnapshot(task), eventCtx),
+    createEvent(
+      'task.recurrence',
+      {
+        parent_task_id: parent.id,
+        task_id: task.id,
+        series_id: seriesId,
+        recurrence_rule: parent.recurrence as string,
+        due_at: dueAt.toISOString(),
+      },
+      eventCtx,
+    ),
+  ]);
+  return { status: 'created', task };
+}
+
+/**
+ * Open occurrences of series `on_schedule` whose due time is at or before `before` and whose next
+ * occurrence was never created: what the recurrence sweep catches up after downtime. Keyset-paged by
+ * (due_at, id), so occurrences whose series has ended (the sweep skips them) never block later ones.
+ */
+export async function listElapsedOccurrences(
+  db: Db,
+  input: { before: Date; after?: { dueAt: Date; id: string }; limit: number },
+): Promise<TaskRow[]> {
+  return db
+    .select(getTableColumns(tasks))
+    .from(tasks)
+    .leftJoin(seriesCancellations, eq(seriesCancellations.seriesId, tasks.seriesId))
+    .where(
+      and(
+        eq(tasks.recurrenceMode, 'on_schedule'),
+        eq(tasks.status, 'open'),
+        eq(tasks.nextCreated, false),
+        isNotNull(tasks.recurrence),
+        lte(tasks.dueAt, input.before),
+        isNull(seriesCancellations.seriesId),
+        input.after
+          ? or(
+              gt(tasks.dueAt, input.after.dueAt),
+              and(eq(tasks.dueAt, input.after.dueAt), gt(tasks.id, input.after.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(asc(tasks.dueAt), asc(tasks.id))
+    .limit(input.limit);
 }
 
 /** The current state of a task for another service's re-check (e.g. a reminder about to fire). */

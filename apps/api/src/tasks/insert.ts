@@ -15,10 +15,10 @@ export const insertTaskStatement = `with owner as (
   select timezone from api.users where id = $2::uuid
 ), created as (
   insert into api.tasks (id, user_id, title, description, priority, tags, due_at, timezone, reminders,
-    recurrence, series_id, series_start, created_at, updated_at)
+    recurrence, series_id, series_start, created_at, updated_at, recurrence_mode)
   select $1::uuid, $2::uuid, $3::text, $4::text, $5::api.priority, $6::text[], $7::timestamptz,
     coalesce($8::text, owner.timezone), $9::integer[], $10::text, $11::uuid, $12::timestamptz,
-    $13::timestamptz, $13::timestamptz
+    $13::timestamptz, $13::timestamptz, $17::api.recurrence_mode
   from owner
   returning timezone
 ), events as (
@@ -53,6 +53,7 @@ export function newTaskDto(task: NewTask, timezone: string): TaskDto {
     timezone,
     reminders: fields.reminders,
     recurrence: fields.recurrence,
+    recurrence_mode: fields.recurrenceMode,
     status: 'open',
     completed_at: null,
     series_id: fields.recurrence ? task.id : null,
@@ -79,6 +80,7 @@ export function insertTaskParams(task: NewTask): { params: unknown[]; event: Any
       timezone: dto.timezone,
       reminders: dto.reminders,
       recurrence: dto.recurrence,
+      recurrence_mode: dto.recurrence_mode,
       status: dto.status,
       completed_at: null,
       series_id: dto.series_id,
@@ -106,6 +108,7 @@ export function insertTaskParams(task: NewTask): { params: unknown[]; event: Any
     event.event_id,
     JSON.stringify(event),
     outboxTopics(event),
+    fields.recurrenceMode,
   ];
   return { params, event };
 }

@@ -18,6 +18,12 @@ const Recurrence = t.String({
   description: 'daily | weekly | monthly | yearly, or an RFC 5545 RRULE (e.g. FREQ=WEEKLY;BYDAY=MO,WE)',
 });
 
+export const RecurrenceMode = t.Union([t.Literal('on_completion'), t.Literal('on_schedule')], {
+  description:
+    'When the next occurrence of a recurring task appears. on_completion (default): when this one is completed. ' +
+    'on_schedule: when its due time passes, even if it is still open (after downtime only the next future slot is created, no backlog)',
+});
+
 const fields = {
   title: t.String({ minLength: 1, maxLength: 500 }),
   description: t.String({ maxLength: 10_000 }),
@@ -27,6 +33,7 @@ const fields = {
   timezone: t.String({ minLength: 1, maxLength: 64, description: "IANA time zone; defaults to the user's" }),
   reminders: t.Array(Reminder, { maxItems: 10, description: 'Only with a due date' }),
   recurrence: t.Union([Recurrence, t.Null()], { description: 'Only with a due date' }),
+  recurrence_mode: RecurrenceMode,
 };
 
 export const CreateTaskBody = t.Object({
@@ -38,6 +45,7 @@ export const CreateTaskBody = t.Object({
   timezone: t.Optional(fields.timezone),
   reminders: t.Optional(fields.reminders),
   recurrence: t.Optional(fields.recurrence),
+  recurrence_mode: t.Optional(fields.recurrence_mode),
 });
 
 export const PatchTaskBody = t.Partial(t.Object(fields), { minProperties: 1 });
@@ -52,6 +60,7 @@ export const Task = t.Object({
   timezone: t.String(),
   reminders: t.Array(t.Integer()),
   recurrence: t.Union([t.String(), t.Null()]),
+  recurrence_mode: RecurrenceMode,
   status: t.Union([t.Literal('open'), t.Literal('completed')]),
   completed_at: t.Union([t.String({ format: 'date-time' }), t.Null()]),
   series_id: t.Union([t.String({ format: 'uuid' }), t.Null()]),

@@ -60,6 +60,7 @@ export async function createTask(db: Executor, actor: Actor, input: CreateTaskIn
       timezone: input.timezone ?? 'UTC',
       reminders: input.reminders ?? [],
       recurrence: input.recurrence ?? null,
+      recurrenceMode: input.recurrence_mode ?? 'on_completion',
     },
     errors,
   );
@@ -76,7 +77,17 @@ export async function createTask(db: Executor, actor: Actor, input: CreateTaskIn
   return created.dto;
 }
 
-const patchable = ['title', 'description', 'priority', 'tags', 'dueAt', 'timezone', 'reminders', 'recurrence'] as const;
+const patchable = [
+  'title',
+  'description',
+  'priority',
+  'tags',
+  'dueAt',
+  'timezone',
+  'reminders',
+  'recurrence',
+  'recurrenceMode',
+] as const;
 const apiName: Record<(typeof patchable)[number], string> = {
   title: 'title',
   description: 'description',
@@ -86,6 +97,7 @@ const apiName: Record<(typeof patchable)[number], string> = {
   timezone: 'timezone',
   reminders: 'reminders',
   recurrence: 'recurrence',
+  recurrenceMode: 'recurrence_mode',
 };
 
 export async function updateTask(
@@ -110,6 +122,7 @@ export async function updateTask(
         timezone: patch.timezone ?? row.timezone,
         reminders: patch.reminders ?? row.reminders,
         recurrence: patch.recurrence === undefined ? row.recurrence : patch.recurrence,
+        recurrenceMode: patch.recurrence_mode ?? row.recurrenceMode,
       },
       errors,
     );
@@ -170,20 +183,35 @@ export async function completeTask(db: Executor, actor: Actor, id: string, ifMat
  * Reopening takes a completion back. For a recurring occurrence that includes the next occurrence
  * the completion created: while that one is still open it is removed (a series never holds two
  * open occurrences, and completing again creates it anew); once it is completed too, the series has
- * moved on and reopening this one is a 409.
+ * moved on and reopening this one is a 409. A series `on_schedule` gets its occurrences from the
+ * calendar (open ones may coexist by design): once this occurrence's due time has passed its
+ * successor is the calendar's and stays; before, a successor the completion created early is taken
+ * back like on completion (the job creates it at the due time), so an undo leaves the same series
+ * whether or not the completion had been processed yet.
  */
 export async function reopenTask(db: Executor, actor: Actor, id: string, ifMatch?: number): Promise<TaskDto> {
   return db.transaction(async (tx) => {
     const row = await lockTask(tx, actor, id);
     checkVersion(row, ifMatch);
     if (row.status === 'open') return toTaskDto(row);
-    const [successor] = await tx.select().from(tasks).where(eq(tasks.parentId, row.id)).for('update');
+    const now = actor.at ?? new Date();
+    // On schedule, once this occurrence's due time has passed its next one is the calendar's (made,
+    // or made and deleted): it stays. Before, reopening takes back what the completion did.
+    const calendars = row.recurrenceMode === 'on_schedule' && row.dueAt !== null && row.dueAt <= now;
+    const [successor] = calendars ? [] : await tx.select().from(tasks).where(eq(tasks.parentId, row.id)).for('update');
     if (successor?.status === 'completed') {
       throw new AppError('conflict', 'A later occurrence of this series is already completed; reopen that one instead');
     }
     const [updated] = (await tx
       .update(tasks)
-      .set({ status: 'open', completedAt: null, version: row.version + 1, updatedAt: actor.at ?? new Date() })
+      .set({
+        status: 'open',
+        completedAt: null,
+        // Completing again (or, on schedule, the due time) creates the next occurrence anew.
+        ...(calendars ? {} : { nextCreated: false }),
+        version: row.version + 1,
+        updatedAt: now,
+      })
       .where(eq(tasks.id, row.id))
       .returning()) as TaskRow[];
     const task = updated as TaskRow;

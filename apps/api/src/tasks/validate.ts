@@ -13,6 +13,7 @@ export interface TaskFields {
   timezone: string;
   reminders: number[];
   recurrence: string | null;
+  recurrenceMode: 'on_completion' | 'on_schedule';
 }
 
 export function parseDueAt(value: string | null | undefined, errors: FieldError[]): Date | null | undefined {

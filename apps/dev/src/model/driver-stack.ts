@@ -61,7 +61,7 @@ export async function stackDriver({ convergeMs = 45_000 } = {}): Promise<Driver>
   await stack.startApp('recurrence', (platform) =>
     service(
       'recurrence',
-      createRecurrenceModule({ invoker: platform.invoker, registry: createMetrics('r').registry }),
+      createRecurrenceModule({ invoker: platform.invoker, jobs: platform.jobs, registry: createMetrics('r').registry }),
       platform,
     ),
   );

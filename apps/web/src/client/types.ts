@@ -25,6 +25,7 @@ export interface Task {
   timezone: string;
   reminders: number[];
   recurrence: string | null;
+  recurrence_mode: RecurrenceMode;
   status: 'open' | 'completed';
   completed_at: string | null;
   series_id: string | null;
@@ -49,7 +50,11 @@ export interface TaskInput {
   timezone: string;
   reminders: number[];
   recurrence: string | null;
+  recurrence_mode?: RecurrenceMode;
 }
+
+/** When a series' next occurrence appears: on completing this one, or when its due time passes. */
+export type RecurrenceMode = 'on_completion' | 'on_schedule';
 
 export interface ParseResult {
   draft: Omit<TaskInput, 'description'>;

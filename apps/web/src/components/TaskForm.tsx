@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { ApiError, call } from '../client/api.ts';
-import type { Priority, Task, TaskInput, User } from '../client/types.ts';
+import type { Priority, RecurrenceMode, Task, TaskInput, User } from '../client/types.ts';
 import { fromInputs, knownZones, toInputs } from '../client/zone.ts';
 import { Dialog } from './Dialog.tsx';
 import { ErrorBanner, Field } from './Field.tsx';
@@ -38,6 +38,7 @@ export function TaskForm(props: {
   const [zone, setZone] = useState(zone0);
   const [reminders, setReminders] = useState<number[]>(start.reminders ?? []);
   const [recurrence, setRecurrence] = useState<string | null>(start.recurrence ?? null);
+  const [mode, setMode] = useState<RecurrenceMode>(start.recurrence_mode ?? 'on_completion');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const errors = error?.byField() ?? {};
@@ -61,6 +62,7 @@ export function TaskForm(props: {
       timezone: zone,
       reminders,
       recurrence,
+      ...(recurrence ? { recurrence_mode: mode } : {}),
     };
     try {
       const task = props.task
@@ -144,6 +146,16 @@ export function TaskForm(props: {
           zone={zone}
           error={errors.recurrence}
         />
+        {recurrence && (
+          <Field id="task-recurrence-mode" label="Next occurrence" error={errors.recurrence_mode}>
+            {(aria) => (
+              <select {...aria} value={mode} onChange={(e) => setMode(str(e) as RecurrenceMode)}>
+                <option value="on_completion">When I complete this one</option>
+                <option value="on_schedule">When its due time passes, done or not</option>
+              </select>
+            )}
+          </Field>
+        )}
         <div class="actions">
           <button type="submit" class="primary" disabled={busy}>
             {editing ? 'Save changes' : 'Create task'}
