@@ -1,10 +1,14 @@
+import type { DbHandle } from '@tasktide/db';
 import { createTestDb, type DbKind } from '@tasktide/db/testing';
+import type { LocalStack, RunningApp, StartAppOptions } from '@tasktide/local-stack';
+import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
 import { createEmbeddedState, embeddedMigrations } from '@tasktide/platform';
-import { type Clock, createLogger, createMetrics, parseConfig } from '@tasktide/service-kit';
+import { type Clock, createLogger, createMetrics, type Logger, type Metrics, parseConfig } from '@tasktide/service-kit';
 import { type JsonCallOptions, jsonClient } from '@tasktide/service-kit/testing';
 import { createApiApp } from './app.ts';
 import { apiConfigSchema } from './config.ts';
 import { apiMigrations } from './db/migrations.ts';
+import { outbox, relayLease } from './db/schema.ts';
 
 export type CallOptions = JsonCallOptions;
 
@@ -66,3 +70,63 @@ export async function createTestApi(kind: DbKind, env: Record<string, string> = 
 }
 
 export type TestApi = Awaited<ReturnType<typeof createTestApi>>;
+
+/** The api as the real-stack tests run it: its own daprd, its outbox relay started, a client. */
+export interface ApiOnStack {
+  app: RunningApp;
+  client: ReturnType<typeof apiClient>;
+  relay: OutboxRelay;
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the api and its relay as one app of a local stack (the pair `main.ts` runs in a cluster),
+ * on a database the caller migrated. `stop()` stops the relay; the stack stops the app.
+ */
+export async function startApiOnStack(
+  stack: Pick<LocalStack, 'startApp'>,
+  o: {
+    db: DbHandle;
+    logger: Logger;
+    config?: ReturnType<typeof testApiConfig>;
+    /** The relay's longest backoff (tests that stop the broker want it short). */
+    backoffMaxMs?: number;
+    /** Passed to the stack (e.g. `log` for the sidecar's lines). */
+    startOptions?: StartAppOptions;
+  },
+): Promise<ApiOnStack> {
+  const metrics = createMetrics('api');
+  let relay: OutboxRelay | undefined;
+  let client: ReturnType<typeof apiClient> | undefined;
+  const app = await stack.startApp(
+    'api',
+    (platform) => {
+      const outboxRelay = createOutboxRelay({
+        db: o.db.db,
+        tables: { outbox, relayLease },
+        name: 'api',
+        pubsub: platform.pubsub,
+        log: o.logger,
+        registry: metrics.registry,
+        ...(o.backoffMaxMs === undefined ? {} : { backoffMaxMs: o.backoffMaxMs }),
+      });
+      relay = outboxRelay;
+      const api = createApiApp({
+        state: platform.state,
+        db: o.db,
+        config: o.config ?? testApiConfig(),
+        logger: o.logger,
+        metrics,
+        onOutboxWrite: () => outboxRelay.notify(),
+      });
+      client = apiClient((r) => api.handle(r));
+      return api;
+    },
+    o.startOptions,
+  );
+  if (!relay || !client) throw new Error('the stack did not build the api');
+  relay.start();
+  const started = relay;
+  return { app, client, relay: started, metrics, stop: () => started.stop() };
+}

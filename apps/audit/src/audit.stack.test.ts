@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { createApiApp } from '@tasktide/api/app';
 import { apiMigrations } from '@tasktide/api/migrations';
-import { outbox, relayLease } from '@tasktide/api/schema';
-import { apiClient, TEST_JWT_SECRET, testApiConfig } from '@tasktide/api/testing';
+import { type apiClient, startApiOnStack, TEST_JWT_SECRET, testApiConfig } from '@tasktide/api/testing';
 import { createDb, type DbHandle, rowsOf, sql } from '@tasktide/db';
 import { createEvent, topics } from '@tasktide/events';
 import { type LocalStack, type RunningApp, sharedStack, stackEnabled } from '@tasktide/local-stack';
-import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
+import type { OutboxRelay } from '@tasktide/outbox';
 import { mountModule, type Platform } from '@tasktide/platform';
 import { createLogger, createMetrics, createService } from '@tasktide/service-kit';
 import { eventually, jsonClient } from '@tasktide/service-kit/testing';
@@ -36,29 +34,9 @@ describe.skipIf(!stackEnabled)('audit on the real stack (daprd + Kafka + Postgre
     await auditDb.migrate(auditMigrations);
     const config = testApiConfig();
     const logger = createLogger({ service: 'stack', level: config.LOG_LEVEL });
-    const apiApp = await stack.startApp('api', (platform) => {
-      const metrics = createMetrics('api');
-      relay = createOutboxRelay({
-        db: apiDb.db,
-        tables: { outbox, relayLease },
-        pubsub: platform.pubsub,
-        log: logger,
-        registry: metrics.registry,
-        backoffMaxMs: 2_000,
-      });
-      const app = createApiApp({
-        state: platform.state,
-        db: apiDb,
-        config,
-        logger,
-        metrics,
-        onOutboxWrite: () => relay.notify(),
-      });
-      api = apiClient((r) => app.handle(r));
-      return app;
-    });
-    started.push(apiApp);
-    relay.start();
+    const onStack = await startApiOnStack(stack, { db: apiDb, logger, config, backoffMaxMs: 2_000 });
+    ({ client: api, relay } = onStack);
+    started.push(onStack.app);
     const running = await stack.startApp('audit', (platform) => {
       const metrics = createMetrics('audit');
       const module = createAuditModule({

@@ -4,13 +4,11 @@
 // recurrence consumer's log line and the api's internal request it makes in turn.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { Writable } from 'node:stream';
-import { createApiApp } from '@tasktide/api/app';
 import { apiMigrations } from '@tasktide/api/migrations';
-import { outbox, relayLease } from '@tasktide/api/schema';
-import { apiClient, testApiConfig } from '@tasktide/api/testing';
+import { type apiClient, startApiOnStack } from '@tasktide/api/testing';
 import { createDb, type DbHandle } from '@tasktide/db';
 import { type LocalStack, sharedStack, stackEnabled } from '@tasktide/local-stack';
-import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
+import type { OutboxRelay } from '@tasktide/outbox';
 import { mountModule } from '@tasktide/platform';
 import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
 import { createLogger, createMetrics } from '@tasktide/service-kit';
@@ -36,31 +34,7 @@ describe.skipIf(!stackEnabled)('trace and correlation ids across real sidecars',
     apiDb = await createDb({ url: await stack.createDatabase('obs_api') });
     await apiDb.migrate(apiMigrations);
     const apiLog = loggerFor('api');
-    const metrics = createMetrics('api');
-    await stack.startApp(
-      'api',
-      (platform) => {
-        relay = createOutboxRelay({
-          db: apiDb.db,
-          tables: { outbox, relayLease },
-          name: 'api',
-          pubsub: platform.pubsub,
-          registry: metrics.registry,
-        });
-        const api = createApiApp({
-          state: platform.state,
-          db: apiDb,
-          config: testApiConfig(),
-          logger: apiLog,
-          metrics,
-          onOutboxWrite: () => relay.notify(),
-        });
-        client = apiClient((r) => api.handle(r));
-        return api;
-      },
-      { log: apiLog },
-    );
-    relay.start();
+    ({ client, relay } = await startApiOnStack(stack, { db: apiDb, logger: apiLog, startOptions: { log: apiLog } }));
     const recurrenceLog = loggerFor('recurrence');
     const recurrenceMetrics = createMetrics('recurrence');
     await stack.startApp(

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { createApiApp } from '@tasktide/api/app';
 import { apiMigrations } from '@tasktide/api/migrations';
-import { outbox, relayLease } from '@tasktide/api/schema';
-import { apiClient, testApiConfig } from '@tasktide/api/testing';
+import { type apiClient, startApiOnStack } from '@tasktide/api/testing';
 import { createDb, type DbHandle } from '@tasktide/db';
 import { type LocalStack, type RunningApp, sharedStack, stackEnabled } from '@tasktide/local-stack';
-import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
+import type { OutboxRelay } from '@tasktide/outbox';
 import { mountModule } from '@tasktide/platform';
 import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
 import { occurrenceJobName } from '@tasktide/recurrence-service/on-schedule';
@@ -73,27 +71,7 @@ describe.skipIf(!stackEnabled)('recurrence on schedule on the real stack', () =>
     stack = await sharedStack('recurrence-on-schedule.stack');
     apiDb = await createDb({ url: await stack.createDatabase('api') });
     await apiDb.migrate(apiMigrations);
-    const metrics = createMetrics('api');
-    await stack.startApp('api', (platform) => {
-      relay = createOutboxRelay({
-        db: apiDb.db,
-        tables: { outbox, relayLease },
-        name: 'api',
-        pubsub: platform.pubsub,
-        registry: metrics.registry,
-      });
-      const api = createApiApp({
-        state: platform.state,
-        db: apiDb,
-        config: testApiConfig(),
-        logger,
-        metrics,
-        onOutboxWrite: () => relay.notify(),
-      });
-      client = apiClient((r) => api.handle(r));
-      return api;
-    });
-    relay.start();
+    ({ client, relay } = await startApiOnStack(stack, { db: apiDb, logger }));
     await startRecurrence();
   }, 240_000);
   afterAll(async () => {

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { createApiApp } from '@tasktide/api/app';
 import { apiMigrations } from '@tasktide/api/migrations';
-import { outbox, relayLease } from '@tasktide/api/schema';
-import { apiClient, TEST_JWT_SECRET, testApiConfig } from '@tasktide/api/testing';
+import { type apiClient, startApiOnStack, TEST_JWT_SECRET } from '@tasktide/api/testing';
 import { createDb, type DbHandle } from '@tasktide/db';
 import { type LocalStack, type RunningApp, sharedStack, stackEnabled } from '@tasktide/local-stack';
-import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
+import type { OutboxRelay } from '@tasktide/outbox';
 import { mountModule } from '@tasktide/platform';
 import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
 import { createLogger, createMetrics } from '@tasktide/service-kit';
@@ -62,28 +60,7 @@ describe.skipIf(!stackEnabled)('recurrence and reminders on the real stack', () 
     await apiDb.migrate(apiMigrations);
     notifierDb = await createDb({ url: await stack.createDatabase('notifier') });
     await notifierDb.migrate(notifierMigrations);
-    const config = testApiConfig();
-    const metrics = createMetrics('api');
-    await stack.startApp('api', (platform) => {
-      relay = createOutboxRelay({
-        db: apiDb.db,
-        tables: { outbox, relayLease },
-        name: 'api',
-        pubsub: platform.pubsub,
-        registry: metrics.registry,
-      });
-      const api = createApiApp({
-        state: platform.state,
-        db: apiDb,
-        config,
-        logger,
-        metrics,
-        onOutboxWrite: () => relay.notify(),
-      });
-      client = apiClient((r) => api.handle(r));
-      return api;
-    });
-    relay.start();
+    ({ client, relay } = await startApiOnStack(stack, { db: apiDb, logger }));
     const recurrenceMetrics = createMetrics('recurrence');
     await stack.startApp(
       'recurrence',

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { createApiApp } from '@tasktide/api/app';
 import { apiMigrations } from '@tasktide/api/migrations';
-import { outbox, relayLease } from '@tasktide/api/schema';
-import { apiClient, TEST_JWT_SECRET, testApiConfig } from '@tasktide/api/testing';
+import { type apiClient, startApiOnStack, TEST_JWT_SECRET, testApiConfig } from '@tasktide/api/testing';
 import { createDb, type DbHandle } from '@tasktide/db';
 import { type LocalStack, sharedStack, stackEnabled } from '@tasktide/local-stack';
-import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
+import type { OutboxRelay } from '@tasktide/outbox';
 import { mountModule } from '@tasktide/platform';
 import { createLogger, createMetrics, createService, remoteAuthenticator } from '@tasktide/service-kit';
 import { createRealtimeModule, REALTIME_APP_ID, realtimeMigrations } from './module.ts';
@@ -36,27 +34,7 @@ describe.skipIf(!stackEnabled)('realtime on the real stack: two replicas, one up
     realtimeDb = await createDb({ url: await stack.createDatabase('realtime') });
     await realtimeDb.migrate(realtimeMigrations);
     const config = testApiConfig();
-    const apiMetrics = createMetrics('api');
-    await stack.startApp('api', (platform) => {
-      relay = createOutboxRelay({
-        db: apiDb.db,
-        tables: { outbox, relayLease },
-        name: 'api',
-        pubsub: platform.pubsub,
-        registry: apiMetrics.registry,
-      });
-      const api = createApiApp({
-        state: platform.state,
-        db: apiDb,
-        config,
-        logger,
-        metrics: apiMetrics,
-        onOutboxWrite: () => relay.notify(),
-      });
-      client = apiClient((r) => api.handle(r));
-      return api;
-    });
-    relay.start();
+    ({ client, relay } = await startApiOnStack(stack, { db: apiDb, logger, config }));
     for (let i = 0; i < 2; i++) {
       const metrics = createMetrics(REALTIME_APP_ID);
       let mounted: ReturnType<typeof mountModule> | undefined;

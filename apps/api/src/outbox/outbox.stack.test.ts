@@ -2,13 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { createDb, type DbHandle } from '@tasktide/db';
 import { parseEvent } from '@tasktide/events';
 import { type KafkaRecord, type LocalStack, readTopic, sharedStack, stackEnabled } from '@tasktide/local-stack';
-import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
-import { createLogger, createMetrics } from '@tasktide/service-kit';
+import type { OutboxRelay } from '@tasktide/outbox';
+import { createLogger } from '@tasktide/service-kit';
 import { isNull, sql } from 'drizzle-orm';
-import { createApiApp } from '../app.ts';
 import { apiMigrations } from '../db/migrations.ts';
-import { outbox, relayLease } from '../db/schema.ts';
-import { apiClient, testApiConfig } from '../testing.ts';
+import { outbox } from '../db/schema.ts';
+import { type apiClient, startApiOnStack, testApiConfig } from '../testing.ts';
 
 // Real stack: api → outbox → relay → daprd (bulk publish, partitionKey) → Kafka 4.
 describe.skipIf(!stackEnabled)('outbox to Kafka through daprd (real stack)', () => {
@@ -23,29 +22,9 @@ describe.skipIf(!stackEnabled)('outbox to Kafka through daprd (real stack)', () 
     await db.migrate(apiMigrations);
     const config = testApiConfig();
     const logger = createLogger({ service: 'api', level: config.LOG_LEVEL });
-    const metrics = createMetrics('api');
-    const app = await stack.startApp('api', (platform) => {
-      relay = createOutboxRelay({
-        db: db.db,
-        tables: { outbox, relayLease },
-        pubsub: platform.pubsub,
-        log: logger,
-        registry: metrics.registry,
-        backoffMaxMs: 2_000,
-      });
-      const api = createApiApp({
-        state: platform.state,
-        db,
-        config,
-        logger,
-        metrics,
-        onOutboxWrite: () => relay.notify(),
-      });
-      client = apiClient((r) => api.handle(r));
-      return api;
-    });
-    expect(app.sidecar.httpPort).toBeGreaterThan(0);
-    relay.start();
+    const onStack = await startApiOnStack(stack, { db, logger, config, backoffMaxMs: 2_000 });
+    ({ client, relay } = onStack);
+    expect(onStack.app.sidecar.httpPort).toBeGreaterThan(0);
   }, 180_000);
   afterAll(async () => {
     await relay?.stop();
