@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApi, type TestApi } from '@tasktide/api/testing';
+import { buildWeb } from './bundle.ts';
 import { webRoutes } from './routes.ts';
 
 const get = (handle: (r: Request) => Response | Promise<Response>, path: string) =>
@@ -62,4 +63,18 @@ describe('webRoutes from a prebuilt folder (the image has no sources)', () => {
     const res = await get((r) => app.handle(r), '/');
     expect(res.status).toBe(500);
   });
+});
+
+describe('the browser bundle', () => {
+  test("holds no server code: the services' schemas type the client (client/types.ts) as types only", async () => {
+    const assets = await buildWeb({ minify: false });
+    const js = assets
+      .filter((a) => a.name.endsWith('.js'))
+      .map((a) => new TextDecoder().decode(a.body))
+      .join('\n');
+    // Unminified, Bun marks where each bundled module starts with a `// <path>` line.
+    const modules = [...js.matchAll(/^\/\/ (\S+\.[cm]?[jt]sx?)$/gm)].map((m) => m[1] as string);
+    expect(modules).toContain('apps/web/src/client/api.ts');
+    expect(modules.filter((m) => /apps\/(api|notifier|audit)\/|\/(elysia|@sinclair)\//.test(m))).toEqual([]);
+  }, 60_000);
 });

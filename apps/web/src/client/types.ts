@@ -1,173 +1,74 @@
-/** Shapes of the api's JSON, as the browser sees it (the OpenAPI document at /docs/json is the reference). */
+/**
+ * Shapes of the services' JSON, as the browser sees it — derived from the TypeBox schemas the
+ * services validate and document their responses with, so changing a schema breaks this build
+ * instead of the page. The imports are type-only: no schema (nor elysia, nor any server module)
+ * gets into the browser bundle.
+ *
+ * Every date in these schemas is `t.String({ format: 'date-time' })`, so a schema's static type is
+ * already its JSON (an ISO 8601 string, never a Date); where the web narrows or reshapes a schema,
+ * the type says so.
+ */
+import type * as api from '@tasktide/api/model';
+import type * as audit from '@tasktide/audit/model';
+import type * as notifier from '@tasktide/notifier/model';
+import type { Static } from 'elysia';
 
-export type Priority = 'none' | 'low' | 'medium' | 'high';
+// --- api: accounts ---------------------------------------------------------------------------------
 
-export interface User {
-  id: string;
-  email: string;
-  display_name: string;
-  timezone: string;
-}
+export type User = Static<typeof api.User>;
+export type Session = Static<typeof api.Session>;
 
-export interface Session {
-  access_token: string;
-  expires_at: string;
-  user: User;
-}
+// --- api: tasks ------------------------------------------------------------------------------------
 
-export interface Task {
-  id: string;
-  title: string;
-  description: string;
-  priority: Priority;
-  tags: string[];
-  due_at: string | null;
-  timezone: string;
-  reminders: number[];
-  recurrence: string | null;
-  recurrence_mode: RecurrenceMode;
-  status: 'open' | 'completed';
-  completed_at: string | null;
-  series_id: string | null;
-  parent_id: string | null;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface TaskPage {
-  items: Task[];
-  next_cursor: string | null;
-}
-
-/** What the task form sends: the create body (PATCH takes the same fields). */
-export interface TaskInput {
-  title: string;
-  description?: string;
-  priority: Priority;
-  tags: string[];
-  due_at: string | null;
-  timezone: string;
-  reminders: number[];
-  recurrence: string | null;
-  recurrence_mode?: RecurrenceMode;
-}
-
+export type Priority = Static<typeof api.Priority>;
 /** When a series' next occurrence appears: on completing this one, or when its due time passes. */
-export type RecurrenceMode = 'on_completion' | 'on_schedule';
+export type RecurrenceMode = Static<typeof api.RecurrenceMode>;
+export type Task = Static<typeof api.Task>;
+export type TaskPage = Static<typeof api.TaskPage>;
 
-export interface ParseResult {
-  draft: Omit<TaskInput, 'description'>;
-  recurrence_text: string | null;
-  matches: { kind: string; text: string }[];
-  warnings: string[];
-}
+type CreateTaskBody = Static<typeof api.CreateTaskBody>;
+/**
+ * What the task form sends: the create body (PATCH takes the same fields), narrowed — the form
+ * always sends every field but `description` and `recurrence_mode`, which the body makes optional.
+ */
+export type TaskInput = Required<Omit<CreateTaskBody, 'description' | 'recurrence_mode'>> &
+  Pick<CreateTaskBody, 'description' | 'recurrence_mode'>;
 
-export interface Preview {
-  recurrence: string;
-  description: string;
-  occurrences: string[];
-}
+/** POST /tasks/parse: a draft shaped like the create body, and what was understood. */
+export type ParseResult = Static<typeof api.ParseResult>;
+/** POST /recurrence/preview. */
+export type Preview = Static<typeof api.Preview>;
 
-export interface Notification {
-  id: string;
-  task_id: string | null;
-  kind: string;
-  title: string;
-  body: string;
-  read_at: string | null;
-  created_at: string;
-}
+// --- api: tokens and calendar feed ------------------------------------------------------------------
 
-export interface NotificationPage {
-  items: Notification[];
-  next_cursor: string | null;
-  unread_count: number;
-}
+export type ApiToken = Static<typeof api.ApiToken>;
+export type CreatedApiToken = Static<typeof api.CreatedApiToken>;
+export type CalendarFeed = Static<typeof api.CalendarFeed>;
+export type CreatedCalendarFeed = Static<typeof api.CreatedCalendarFeed>;
 
-export interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  created_at: string;
-  expires_at: string | null;
-  last_used_at: string | null;
-}
+// --- notifier ----------------------------------------------------------------------------------------
 
-export interface CreatedApiToken extends ApiToken {
-  token: string;
-}
-
+export type Notification = Static<typeof notifier.Notification>;
+export type NotificationPage = Static<typeof notifier.NotificationPage>;
 /** What a notification is about; each kind can go to the inbox and to any webhook. */
-export type NotificationKind = 'reminder' | 'overdue' | 'next_occurrence';
+export type NotificationKind = Static<typeof notifier.KindSchema>;
+export type NotificationPreferences = Static<typeof notifier.Preferences>;
+export type Webhook = Static<typeof notifier.Webhook>;
+export type CreatedWebhook = Static<typeof notifier.CreatedWebhook>;
+export type Delivery = Static<typeof notifier.Delivery>;
 
-export interface Webhook {
-  id: string;
-  url: string;
-  description: string;
-  active: boolean;
-  kinds: NotificationKind[];
-  created_at: string;
-}
+// --- audit -------------------------------------------------------------------------------------------
 
-export interface CreatedWebhook extends Webhook {
-  secret: string;
-}
-
-export interface Delivery {
-  id: string;
-  webhook_id: string;
-  event_id: string;
-  event_type: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  attempts: number;
-  next_attempt_at: string | null;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: string;
-  delivered_at: string | null;
-}
-
-export interface AuditEvent {
-  seq: number;
-  event_id: string;
-  event_type: string;
-  task_id: string | null;
-  occurred_at: string;
-  correlation_id: string;
-  envelope: { payload?: Record<string, unknown> };
-  hash: string;
-}
-
-export interface AuditPage {
-  items: AuditEvent[];
-  next_cursor: string | null;
-}
-
-export interface ChainReport {
-  ok: boolean;
-  rows_checked: number;
-  head: { seq: number; hash: string } | null;
-  first_broken: { seq: number; event_id: string | null; reason: string; detail: string } | null;
-}
-
-export interface NotificationPreferences {
-  timezone: string;
-  in_app: NotificationKind[];
-  webhooks: { webhook_id: string; url: string; description: string; kinds: NotificationKind[] }[];
-  quiet_hours: { start: string; end: string } | null;
-  digest_time: string;
-}
-
-export interface CalendarFeed {
-  active: boolean;
-  prefix: string | null;
-  created_at: string | null;
-}
-
-export interface CreatedCalendarFeed {
-  url: string;
-  path: string;
-  prefix: string;
-  created_at: string;
-}
+type AuditEventDto = Static<typeof audit.AuditEvent>;
+/**
+ * An audit row. The schema types `envelope` as an open record (`Record<string, unknown>`): it is the
+ * event exactly as published, whatever its type and version. Every published envelope carries the
+ * event's fields under `payload` (@tasktide/events `envelopeSchema`); the log reads only that, and
+ * loosely, so the web narrows `envelope` to an optional `payload` record — still a subtype of the
+ * schema's record.
+ */
+export type AuditEvent = Omit<AuditEventDto, 'envelope'> & {
+  envelope: AuditEventDto['envelope'] & { payload?: Record<string, unknown> };
+};
+export type AuditPage = Omit<Static<typeof audit.AuditEventPage>, 'items'> & { items: AuditEvent[] };
+export type ChainReport = Static<typeof audit.ChainReport>;
