@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import {
   type App,
   applications,
+  crdGroupOf,
   dependencyInversions,
   missingFiles,
   projectViolations,
@@ -42,9 +43,7 @@ async function groupsOf(app: App): Promise<string[]> {
   const objects = paths.includes('gitops/charts/service')
     ? (await renderServices()).flatMap((r) => r.objects)
     : manifests.filter(({ source }) => paths.some((p) => source.startsWith(`${p}/`)));
-  return [
-    ...new Set(objects.map(({ object }) => (object.apiVersion.includes('/') ? object.apiVersion.split('/')[0]! : ''))),
-  ];
+  return [...new Set(objects.map(({ object }) => crdGroupOf(object)))];
 }
 
 async function inversions(apps: App[]): Promise<string[]> {
