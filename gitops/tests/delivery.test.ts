@@ -4,15 +4,24 @@
 // that exist, every Application subscribes to triggers that exist on a service that is configured,
 // and the service's credential comes from the ExternalSecret. Each check also fails a broken fixture.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { YAML } from './lib/deps.ts';
+import { repoRoot, YAML } from './lib/deps.ts';
 import { broken, type Loose } from './lib/fixtures.ts';
-import type { K8sObject, Located } from './lib/manifests.ts';
+import { handWrittenManifests, type K8sObject, type Located } from './lib/manifests.ts';
+import {
+  type Notifications,
+  parseNotifications,
+  renderBodies,
+  secretReferences,
+  subscribedTriggers,
+  subscriptionProblems,
+  triggerProblems,
+} from './lib/notifications.ts';
 import { metricNames } from './lib/promql.ts';
-import { promtool, runPromtool } from './lib/promtool.ts';
-import { clusters, renderServices } from './lib/render.ts';
+import { anchorOf, promtool, runPromtool } from './lib/promtool.ts';
+import { clusters, renderApps, renderServices } from './lib/render.ts';
 import { validateObject } from './lib/schema.ts';
 
 setDefaultTimeout(60_000);
@@ -151,5 +160,171 @@ describe('progressive delivery checks catch broken fixtures', () => {
   test('an analysis query that does not parse', () => {
     const res = parseQueries([{ name: 'x', expr: 'sum(rate(http_requests_total{pod=~"api-x-.*"}[2m])' }]);
     expect(res.status).not.toBe(0);
+  });
+});
+
+// --- Argo CD Notifications -------------------------------------------------------------------------
+
+const notificationsCm = () =>
+  handWrittenManifests().find(
+    ({ object: o }) => o.kind === 'ConfigMap' && o.metadata.name === 'argocd-notifications-cm',
+  )!;
+
+/** Every Application with its annotations: the root apps, the platform apps, the services ApplicationSet's template. */
+async function subscribers(cluster: string) {
+  const rendered = (await renderApps()).find((r) => r.cluster === cluster)!.objects.map(({ object }) => object);
+  const root = handWrittenManifests()
+    .map(({ object }) => object)
+    .filter(
+      (o) => o.kind === 'Application' && o.metadata.name === 'tasktide-root' && o.metadata.namespace === 'argocd',
+    );
+  const annotationsOf = (m: { annotations?: unknown }) => (m.annotations ?? {}) as Record<string, string>;
+  return [
+    ...[...root, ...rendered.filter((o) => o.kind === 'Application')].map((o) => ({
+      name: `Application/${o.metadata.name}`,
+      layer: ((o.metadata.labels ?? {}) as Record<string, string>)['tasktide.dev/layer'],
+      annotations: annotationsOf(o.metadata),
+    })),
+    ...rendered
+      .filter((o) => o.kind === 'ApplicationSet')
+      .map((o) => ({
+        name: `ApplicationSet/${o.metadata.name}`,
+        layer: 'services',
+        annotations: annotationsOf((o.spec as Loose).template.metadata),
+      })),
+  ];
+}
+
+/** A service Application whose last sync failed: what the controller hands to a template as `.app`. */
+const failedSync = {
+  metadata: { name: 'api' },
+  spec: { destination: { namespace: 'todo-app' } },
+  status: {
+    health: { status: 'Degraded', message: 'Rollout aborted: "error-ratio" failed' },
+    sync: { status: 'Synced', revisions: ['0123abc', '4567def'] },
+    operationState: {
+      phase: 'Failed',
+      message: 'one or more "hooks" failed: Job api-smoke',
+      finishedAt: '2026-12-05T12:00:00Z',
+    },
+  },
+};
+
+describe('Argo CD Notifications', () => {
+  let n: Notifications;
+  beforeAll(() => {
+    n = parseNotifications(notificationsCm().object);
+  });
+
+  test('the ConfigMap parses: a chat service, the four deploy triggers, a template for each', () => {
+    expect([...n.services.keys()]).toEqual(['ops-chat']);
+    expect([...n.triggers.keys()].sort()).toEqual([
+      'on-deployed',
+      'on-health-degraded',
+      'on-rollback',
+      'on-sync-failed',
+    ]);
+    expect(triggerProblems(n)).toEqual([]);
+  });
+
+  test.each(clusters)('every Application subscribes to triggers and a service that exist (%s)', async (cluster) => {
+    const apps = await subscribers(cluster);
+    expect(subscriptionProblems(n, apps)).toEqual([]);
+    for (const app of apps) {
+      const wanted = ['on-sync-failed', 'on-health-degraded', ...(app.layer === 'services' ? ['on-rollback'] : [])];
+      expect({
+        app: app.name,
+        missing: wanted.filter((t) => !subscribedTriggers(app.annotations).includes(t)),
+      }).toEqual({
+        app: app.name,
+        missing: [],
+      });
+    }
+  });
+
+  test("the service's credential comes from the ExternalSecret merged into argocd-notifications-secret", () => {
+    const es = handWrittenManifests().find(
+      ({ object: o }) =>
+        o.kind === 'ExternalSecret' && (o.spec as Loose).target?.name === 'argocd-notifications-secret',
+    )!.object as Loose;
+    expect(es.metadata.namespace).toBe('argocd');
+    // Argo CD's install manifest owns the Secret: merge into it, never replace it.
+    expect(es.spec.target.creationPolicy).toBe('Merge');
+    const keys = es.spec.data.map((d: { secretKey: string }) => d.secretKey);
+    expect(secretReferences(n).filter((k) => !keys.includes(k))).toEqual([]);
+    expect(secretReferences(n)).toEqual(['ops-chat-webhook-url']);
+  });
+
+  test('every template renders to the JSON a Slack-compatible webhook takes', async () => {
+    const bodies = await renderBodies(n, failedSync);
+    expect(bodies.size).toBe(n.templates.size);
+    for (const [name, body] of bodies) {
+      const parsed = JSON.parse(body) as { text?: unknown };
+      expect({ name, text: typeof parsed.text }).toEqual({ name, text: 'string' });
+      expect(parsed.text as string).toContain('api');
+    }
+    expect(JSON.parse(bodies.get('app-sync-failed/ops-chat')!).text).toContain('one or more "hooks" failed');
+    // Each notice points at a section of docs/runbook.md that exists.
+    const runbook = readFileSync(join(repoRoot, 'docs/runbook.md'), 'utf8');
+    const anchors = new Set(
+      runbook
+        .split('\n')
+        .filter((l) => /^#{1,6} /.test(l))
+        .map((l) => anchorOf(l.replace(/^#+ /, ''))),
+    );
+    const linked = [...bodies.values()].flatMap((b) =>
+      [...b.matchAll(/docs\/runbook\.md#([\w-]+)/g)].map((m) => m[1]!),
+    );
+    expect(linked.length).toBeGreaterThan(0);
+    expect(linked.filter((a) => !anchors.has(a))).toEqual([]);
+  });
+});
+
+describe('notification checks catch broken fixtures', () => {
+  const mutated = (mutate: (data: Record<string, string>) => void) =>
+    parseNotifications(
+      broken(notificationsCm(), (o) => {
+        mutate(o.data);
+      }).object,
+    );
+
+  test('a trigger sending a template that does not exist', () => {
+    const n = mutated((d) => {
+      d['trigger.on-sync-failed'] = d['trigger.on-sync-failed']!.replace('app-sync-failed', 'app-sync-faild');
+    });
+    expect(triggerProblems(n)).toEqual(['trigger on-sync-failed: sends template app-sync-faild, which does not exist']);
+  });
+
+  test('a template for a service that is not configured', () => {
+    const n = mutated((d) => {
+      delete d['service.webhook.ops-chat'];
+    });
+    expect(triggerProblems(n).join('\n')).toContain(
+      'template app-deployed: webhook service ops-chat is not configured',
+    );
+  });
+
+  test('a subscription to a trigger that does not exist', () => {
+    const n = parseNotifications(notificationsCm().object);
+    const apps = [
+      { name: 'Application/api', annotations: { 'notifications.argoproj.io/subscribe.on-sync-faild.ops-chat': '' } },
+    ];
+    expect(subscriptionProblems(n, apps)).toEqual([
+      'Application/api: subscribes to trigger on-sync-faild, which does not exist',
+    ]);
+  });
+
+  test('a body that is not JSON once rendered (the message not escaped)', async () => {
+    const n = mutated((d) => {
+      d['template.app-sync-failed'] = [
+        'webhook:',
+        '  ops-chat:',
+        '    method: POST',
+        '    body: |',
+        '      {"text": "{{ .app.status.operationState.message }}"}',
+      ].join('\n');
+    });
+    const body = (await renderBodies(n, failedSync)).get('app-sync-failed/ops-chat')!;
+    expect(() => JSON.parse(body)).toThrow();
   });
 });
