@@ -20,7 +20,7 @@ import {
   triggerProblems,
 } from './lib/notifications.ts';
 import { metricNames } from './lib/promql.ts';
-import { anchorOf, promtool, runPromtool } from './lib/promtool.ts';
+import { alertsOf, anchorOf, promtool, runPromtool } from './lib/promtool.ts';
 import { clusters, renderApps, renderServices } from './lib/render.ts';
 import { validateObject } from './lib/schema.ts';
 
@@ -132,7 +132,34 @@ describe.each(clusters)('progressive delivery (%s)', (cluster) => {
     const smoke = (template.spec as { metrics: Metric[] }).metrics.find((m) => m.name === 'smoke');
     expect(JSON.stringify(smoke?.provider.job)).toContain('http://api-canary.todo-app.svc.cluster.local:3000');
   });
+
+  test("a canary fails where the alerts fire: the analysis thresholds are TasktideHighErrorRate's and TasktideHighLatency's", async () => {
+    const api = (await servicesOn(cluster)).find((r) => r.service === 'api')!;
+    expect(thresholdMismatches(ofKind(api.objects, 'AnalysisTemplate')[0]!.object)).toEqual([]);
+  });
 });
+
+const alertThreshold = (alert: string) => {
+  const rule = handWrittenManifests().find(({ object: o }) => o.kind === 'PrometheusRule')!.object;
+  const expr = alertsOf(rule).find((a) => a.alert === alert)!.expr;
+  return Number(/\)\s*>\s*([\d.]+)/.exec(expr)?.[1]);
+};
+
+/** Analysis metrics whose pass mark differs from the alert they mirror. */
+function thresholdMismatches(template: K8sObject): string[] {
+  const mirrors: Record<string, string> = {
+    'error-ratio': 'TasktideHighErrorRate',
+    'p95-latency': 'TasktideHighLatency',
+  };
+  return (template.spec as { metrics: (Metric & { successCondition?: string })[] }).metrics.flatMap((m) => {
+    const alert = mirrors[m.name];
+    if (!alert) return [];
+    const mark = Number(/result\[0\] <= ([\d.]+)$/.exec(m.successCondition ?? '')?.[1]);
+    return mark === alertThreshold(alert)
+      ? []
+      : [`${m.name}: passes at <= ${mark}, ${alert} fires at > ${alertThreshold(alert)}`];
+  });
+}
 
 describe('progressive delivery checks catch broken fixtures', () => {
   const apiObjects = async () => (await renderServices()).find((r) => r.service === 'api')!.objects;
@@ -155,6 +182,15 @@ describe('progressive delivery checks catch broken fixtures', () => {
       o.spec.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' };
     });
     expect(rolloutProblems(objects)).toEqual(['HorizontalPodAutoscaler/api: scales Deployment/api, not rendered']);
+  });
+
+  test('an analysis threshold that drifted from its alert', async () => {
+    const template = broken(ofKind(await apiObjects(), 'AnalysisTemplate')[0]!, (o) => {
+      o.spec.metrics[0].successCondition = o.spec.metrics[0].successCondition.replace('<= 0.05', '<= 0.2');
+    });
+    expect(thresholdMismatches(template.object)).toEqual([
+      'error-ratio: passes at <= 0.2, TasktideHighErrorRate fires at > 0.05',
+    ]);
   });
 
   test('an analysis query that does not parse', () => {
