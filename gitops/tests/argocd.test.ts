@@ -59,6 +59,7 @@ describe.each([...clusters])('Argo CD graph on %s', (cluster) => {
       'dapr',
       'redpanda',
       'kube-prometheus-stack',
+      'argo-rollouts',
       'api',
       'recurrence',
       'notifier',
@@ -127,6 +128,13 @@ describe('Argo CD checks catch broken fixtures', () => {
     const fixture = apps.map((a) => (a.name === 'dapr-components' ? { ...a, wave: -25 } : a));
     expect((await inversions(fixture)).join()).toContain(
       'dapr-components (wave -25) uses dapr.io from dapr (wave -20)',
+    );
+  });
+  test('Argo Rollouts after the services that use its Rollout (argoproj.io is not only Argo CD)', async () => {
+    const { apps } = await graph('oke');
+    const fixture = apps.map((a) => (a.name === 'argo-rollouts' ? { ...a, wave: 20 } : a));
+    expect((await inversions(fixture)).join()).toContain(
+      'api (wave 10) uses argoproj.io/rollouts from argo-rollouts (wave 20)',
     );
   });
   test('a project that does not admit the destination', async () => {
