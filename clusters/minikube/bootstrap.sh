@@ -73,6 +73,18 @@ for key in postgres-password jwt-secret webhook-signing-key operator-token dapr-
     kubectl -n tasktide-secrets create secret generic "$key" --from-literal=value="$value" >/dev/null
   fi
 done
+# Where alerts and deploy notices go (Alertmanager receivers, Argo CD Notifications): the operator's
+# own endpoints when given, else placeholders that fail to deliver (`.invalid` never resolves) but let
+# everything start. Replace them later with `kubectl -n tasktide-secrets create secret … | apply`.
+declare -A endpoints=(
+  [ops-chat-webhook-url]="${TASKTIDE_OPS_CHAT_WEBHOOK_URL:-https://chat.tasktide.invalid/hooks/unset}"
+  [ops-pager-routing-key]="${TASKTIDE_OPS_PAGER_ROUTING_KEY:-unset}"
+)
+for key in "${!endpoints[@]}"; do
+  if ! kubectl -n tasktide-secrets get secret "$key" >/dev/null 2>&1; then
+    kubectl -n tasktide-secrets create secret generic "$key" --from-literal=value="${endpoints[$key]}" >/dev/null
+  fi
+done
 
 log "applying the root Application; Argo CD takes it from here"
 kubectl apply -f "$here/root-application.yaml"

@@ -1,14 +1,26 @@
 // Offline tier: the alert rules. promtool (Debian's prometheus package) checks every rule and runs
 // the unit tests in alerts/tasktide-alerts.promtool.yaml, where each alert fires on a series built to
 // trip it and stays quiet on a near miss; every alert links to a section of docs/runbook.md. Each
-// check also fails a broken fixture.
+// check also fails a broken fixture. The Alertmanager routing tree (kube-prometheus-stack values, per
+// cluster) is checked with amtool (Debian's prometheus-alertmanager package): every alert reaches the
+// receiver its severity names, and every receiver credential comes from an ExternalSecret.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  type AlertmanagerValues,
+  alertmanagerValues,
+  amtool,
+  concreteConfig,
+  credentialProblems,
+  routesTo,
+  runAmtool,
+} from './lib/amtool.ts';
 import { repoRoot } from './lib/deps.ts';
 import { broken } from './lib/fixtures.ts';
 import { handWrittenManifests, type Located } from './lib/manifests.ts';
 import { alertsOf, promtool, promtoolWorkdir, runbookProblems, runPromtool, untestedAlerts } from './lib/promtool.ts';
+import { clusters } from './lib/render.ts';
 
 // The first call extracts promtool from Debian's package (cold cache: a few seconds).
 setDefaultTimeout(60_000);
@@ -24,6 +36,7 @@ const testRules = (item: Located, tests = unitTests) =>
 
 beforeAll(() => {
   promtool();
+  amtool();
 });
 
 describe('alert rules', () => {
@@ -118,6 +131,96 @@ describe('alert checks catch broken fixtures', () => {
     );
     expect(untestedAlerts(tasktideRules().object, onlyFiring)).toEqual([
       'TasktideRemindersMissed: no unit test where it stays quiet',
+    ]);
+  });
+});
+
+// The receiver each severity must reach (gitops/platform/values/kube-prometheus-stack.yaml).
+const receiverFor: Record<string, string> = { critical: 'pager', warning: 'chat' };
+const expectedReceiver = (severity: string | undefined) => receiverFor[severity ?? ''] ?? 'null';
+
+/** Secret name → the keys an ExternalSecret in `monitoring` fills in it. */
+const monitoringSecretKeys = () =>
+  new Map(
+    handWrittenManifests()
+      .filter(({ object: o }) => o.kind === 'ExternalSecret' && o.metadata.namespace === 'monitoring')
+      .map(({ object: o }) => {
+        const spec = o.spec as { target: { name: string }; data: { secretKey: string }[] };
+        return [spec.target.name, new Set(spec.data.map((d) => d.secretKey))] as const;
+      }),
+  );
+
+describe.each(clusters)('alert routing (%s)', (cluster) => {
+  let values: AlertmanagerValues;
+  let configFile: string;
+  beforeAll(async () => {
+    values = await alertmanagerValues(cluster);
+    configFile = concreteConfig(values);
+  });
+
+  test('amtool check-config accepts the rendered Alertmanager config', () => {
+    const res = runAmtool(['check-config', configFile]);
+    expect(res.output).toContain('SUCCESS');
+    expect(res.status).toBe(0);
+  });
+
+  test('amtool config routes test: every tasktide alert reaches the receiver its severity names', () => {
+    const routed = alertsOf(tasktideRules().object).map((a) => ({
+      alert: a.alert,
+      severity: a.labels?.severity,
+      receivers: routesTo(configFile, { alertname: a.alert!, namespace: 'todo-app', ...a.labels }),
+    }));
+    expect(routed.length).toBeGreaterThan(0);
+    for (const r of routed) expect(r).toEqual({ ...r, receivers: [expectedReceiver(r.severity)] });
+  });
+
+  test('info, unlabelled and the Watchdog heartbeat go to the null receiver', () => {
+    expect(routesTo(configFile, { alertname: 'Watchdog', severity: 'none' })).toEqual(['null']);
+    expect(routesTo(configFile, { alertname: 'CPUThrottlingHigh', severity: 'info' })).toEqual(['null']);
+    expect(routesTo(configFile, { alertname: 'Anything' })).toEqual(['null']);
+  });
+
+  test('every receiver credential is a file of a mounted Secret that an ExternalSecret fills', () => {
+    expect(credentialProblems(values, monitoringSecretKeys())).toEqual([]);
+  });
+});
+
+describe('alert routing checks catch broken fixtures', () => {
+  const mutated = async (mutate: (v: AlertmanagerValues & Record<string, never>) => void) => {
+    const v = structuredClone(await alertmanagerValues('oke'));
+    mutate(v as AlertmanagerValues & Record<string, never>);
+    return v;
+  };
+
+  test('a routing tree without the critical route sends pages nowhere', async () => {
+    const v = await mutated((v) => {
+      const routes = v.config.route.routes as { receiver: string }[];
+      v.config.route.routes = routes.filter((r) => r.receiver !== 'pager');
+    });
+    const critical = alertsOf(tasktideRules().object).find((a) => a.labels?.severity === 'critical')!;
+    const got = routesTo(concreteConfig(v), { alertname: critical.alert!, ...critical.labels });
+    expect(got).not.toEqual([expectedReceiver('critical')]);
+  });
+
+  test('a config amtool rejects (a route to a receiver that does not exist)', async () => {
+    const v = await mutated((v) => {
+      v.config.route.receiver = 'nobody';
+    });
+    const res = runAmtool(['check-config', concreteConfig(v)]);
+    expect(res.status).not.toBe(0);
+    expect(res.output).toContain('nobody');
+  });
+
+  test('an inline credential, and a file no ExternalSecret fills', async () => {
+    const v = await mutated((v) => {
+      const pager = v.config.receivers.find((r) => r.name === 'pager') as { pagerduty_configs: object[] };
+      pager.pagerduty_configs = [{ routing_key: 'committed-by-mistake' }];
+      const chat = v.config.receivers.find((r) => r.name === 'chat') as { slack_configs: { api_url_file: string }[] };
+      chat.slack_configs[0]!.api_url_file = '/etc/alertmanager/secrets/alertmanager-receivers/typo-url';
+    });
+    expect(credentialProblems(v, monitoringSecretKeys())).toEqual([
+      'pager/pagerduty_configs: routing_key inline (use routing_key_file from a mounted Secret)',
+      '/etc/alertmanager/secrets/alertmanager-receivers/typo-url: no ExternalSecret fills alertmanager-receivers/typo-url',
     ]);
   });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import {
   type App,
   applications,
+  crdGroupOf,
   dependencyInversions,
   missingFiles,
   projectViolations,
@@ -42,9 +43,7 @@ async function groupsOf(app: App): Promise<string[]> {
   const objects = paths.includes('gitops/charts/service')
     ? (await renderServices()).flatMap((r) => r.objects)
     : manifests.filter(({ source }) => paths.some((p) => source.startsWith(`${p}/`)));
-  return [
-    ...new Set(objects.map(({ object }) => (object.apiVersion.includes('/') ? object.apiVersion.split('/')[0]! : ''))),
-  ];
+  return [...new Set(objects.map(({ object }) => crdGroupOf(object)))];
 }
 
 async function inversions(apps: App[]): Promise<string[]> {
@@ -60,6 +59,7 @@ describe.each([...clusters])('Argo CD graph on %s', (cluster) => {
       'dapr',
       'redpanda',
       'kube-prometheus-stack',
+      'argo-rollouts',
       'api',
       'recurrence',
       'notifier',
@@ -128,6 +128,13 @@ describe('Argo CD checks catch broken fixtures', () => {
     const fixture = apps.map((a) => (a.name === 'dapr-components' ? { ...a, wave: -25 } : a));
     expect((await inversions(fixture)).join()).toContain(
       'dapr-components (wave -25) uses dapr.io from dapr (wave -20)',
+    );
+  });
+  test('Argo Rollouts after the services that use its Rollout (argoproj.io is not only Argo CD)', async () => {
+    const { apps } = await graph('oke');
+    const fixture = apps.map((a) => (a.name === 'argo-rollouts' ? { ...a, wave: 20 } : a));
+    expect((await inversions(fixture)).join()).toContain(
+      'api (wave 10) uses argoproj.io/rollouts from argo-rollouts (wave 20)',
     );
   });
   test('a project that does not admit the destination', async () => {

@@ -38,7 +38,8 @@ describe('image tags live where the tag bump edits them', () => {
   test('every deployed image is the overlay tag', async () => {
     for (const r of await renderServices()) {
       const tag = YAML.parse(read(`clusters/${r.cluster}/values/${r.service}.yaml`)).image.tag;
-      const deployment = r.objects.find(({ object }) => object.kind === 'Deployment')!.object as Loose;
+      const deployment = r.objects.find(({ object }) => ['Deployment', 'Rollout'].includes(object.kind))!
+        .object as Loose;
       expect(deployment.spec.template.spec.containers[0].image).toBe(`ghcr.io/tasktide/${r.service}:${tag}`);
     }
   });
@@ -89,7 +90,7 @@ describe('services', () => {
       LOG_LEVEL: 'info',
     });
     expect(Object.keys(config.data as object)).toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
-    const deployment = r.objects.find(({ object }) => object.kind === 'Deployment')!.object as Loose;
+    const deployment = r.objects.find(({ object }) => ['Deployment', 'Rollout'].includes(object.kind))!.object as Loose;
     const env = deployment.spec.template.spec.containers[0].env.map((e: { name: string }) => e.name);
     // Credentials are not env: the api asks its sidecar's secret store (gitops/tests/secrets.test.ts).
     expect(env).toEqual(['SERVICE_VERSION', 'POD_NAME']);

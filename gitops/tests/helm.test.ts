@@ -21,11 +21,12 @@ describe('service chart', () => {
       });
   });
 
-  test('every service renders its Deployment, Service, PDB, NetworkPolicy and ServiceMonitor', async () => {
+  test('every service renders its workload, Service, PDB, NetworkPolicy and ServiceMonitor', async () => {
     for (const r of await renderServices()) {
       const kinds = new Set(r.objects.map(({ object }) => object.kind));
+      // The api's workload is a Rollout (rollout.enabled, gitops/tests/delivery.test.ts).
       for (const kind of [
-        'Deployment',
+        r.service === 'api' ? 'Rollout' : 'Deployment',
         'Service',
         'PodDisruptionBudget',
         'NetworkPolicy',

@@ -39,10 +39,11 @@ describe('policies hold for the whole repository', () => {
 });
 
 describe('each policy catches a broken fixture', () => {
-  const deployment = async () => {
-    const hit = (await renderServices())[0]!.objects.find(({ object }) => object.kind === 'Deployment');
+  const rendered = async (kind: string) => {
+    const hit = (await renderServices()).flatMap((r) => r.objects).find(({ object }) => object.kind === kind);
     return hit!;
   };
+  const deployment = () => rendered('Deployment');
   const container = (o: Loose) => o.spec.template.spec.containers[0];
   const cases: [keyof typeof allPolicies, (d: Located) => Located[], RegExp][] = [
     ['probes', (d) => [broken(d, (o) => delete container(o).readinessProbe)], /no readinessProbe/],
@@ -102,6 +103,26 @@ describe('each policy catches a broken fixture', () => {
   test.each(cases)('%s', async (policy, makeFixtures, expected) => {
     const violations = allPolicies[policy](makeFixtures(await deployment()));
     expect(violations.join('\n')).toMatch(expected);
+  });
+
+  test('rollouts: the api Rollout with a canary that may take pods away', async () => {
+    const rollout = broken(await rendered('Rollout'), (o) => {
+      o.spec.strategy.canary.maxUnavailable = 1;
+    });
+    expect(allPolicies.rollouts([rollout]).join('\n')).toMatch(/Rollout\/api maxUnavailable is not 0/);
+  });
+
+  test('resources and hardening reach the Jobs an AnalysisTemplate runs', async () => {
+    const template = broken(await rendered('AnalysisTemplate'), (o) => {
+      const job = o.spec.metrics.find((m: Loose) => m.provider.job).provider.job.spec.template.spec;
+      delete job.containers[0].resources.limits;
+      job.containers[0].securityContext.allowPrivilegeEscalation = true;
+    });
+    expect(allPolicies.resources([template]).join('\n')).toMatch(
+      /AnalysisTemplate\/api-canary container smoke: no limits/,
+    );
+    expect(allPolicies.hardening([template]).join('\n')).toMatch(/allows privilege escalation/);
+    expect(allPolicies.probes([template])).toEqual([]);
   });
 
   test('namespaceGuards: a namespace without its default-deny policy', () => {

@@ -53,18 +53,58 @@ describe('schema checks catch broken fixtures', () => {
     [
       'Deployment: misspelled field deep in the pod spec',
       async () =>
-        broken(find((await renderServices())[0]!.objects, 'Deployment'), (o) => {
-          o.spec.template.spec.containers[0].readinessProbes = o.spec.template.spec.containers[0].readinessProbe;
-        }),
+        broken(
+          find(
+            (await renderServices()).flatMap((r) => r.objects),
+            'Deployment',
+          ),
+          (o) => {
+            o.spec.template.spec.containers[0].readinessProbes = o.spec.template.spec.containers[0].readinessProbe;
+          },
+        ),
       /containers\/0\/readinessProbes: unknown field/,
     ],
     [
       'Deployment: wrong type',
       async () =>
-        broken(find((await renderServices())[0]!.objects, 'Deployment'), (o) => {
-          o.spec.revisionHistoryLimit = 'five';
-        }),
+        broken(
+          find(
+            (await renderServices()).flatMap((r) => r.objects),
+            'Deployment',
+          ),
+          (o) => {
+            o.spec.revisionHistoryLimit = 'five';
+          },
+        ),
       /revisionHistoryLimit/,
+    ],
+    [
+      'Rollout (Argo Rollouts model): unknown canary field',
+      async () =>
+        broken(
+          find(
+            (await renderServices()).flatMap((r) => r.objects),
+            'Rollout',
+          ),
+          (o) => {
+            o.spec.strategy.canary.maxUnavailible = 0;
+          },
+        ),
+      /canary\/maxUnavailible: unknown field/,
+    ],
+    [
+      'AnalysisTemplate (Argo Rollouts model): a metric without its provider',
+      async () =>
+        broken(
+          find(
+            (await renderServices()).flatMap((r) => r.objects),
+            'AnalysisTemplate',
+          ),
+          (o) => {
+            delete o.spec.metrics[0].provider;
+          },
+        ),
+      /provider/,
     ],
     [
       'Service: missing required ports[].port',

@@ -9,6 +9,7 @@ import { type ControlPlane, startControlPlane } from './control-plane.ts';
 import { type AppPlan, type Desired, desiredState } from './tier/desired.ts';
 import { waitHealthy } from './tier/health.ts';
 import { apply } from './tier/kube.ts';
+import { type RolloutStandIn, startRolloutStandIn } from './tier/rollouts.ts';
 import { SHAPES } from './tier/shapes.ts';
 import { standIns } from './tier/standins.ts';
 import { createStorageClass, type Provisioner, startProvisioner } from './tier/storage.ts';
@@ -24,6 +25,7 @@ describe.skipIf(!enabled)('the cluster tier fails on broken changes, naming the 
   let tier: Tier;
   let desired: Desired;
   let provisioner: Provisioner | undefined;
+  let rollouts: RolloutStandIn | undefined;
   const app = (name: string) => desired.apps.find((a) => a.name === name)!;
   /** The Application with extra chart values on top of ours (a fixture's broken change). */
   const withValues = (plan: AppPlan, extraValues: Record<string, unknown>): AppPlan => {
@@ -37,11 +39,13 @@ describe.skipIf(!enabled)('the cluster tier fails on broken changes, naming the 
     tier = await newTier(cp, join(dir, 'logs'));
     await createStorageClass(cp, shape);
     provisioner = startProvisioner(cp, shape);
+    rollouts = startRolloutStandIn(cp); // the api is a Rollout: its ReplicaSet makes the pods
     desired = await desiredState('oke', await renderEnv(tier));
     await syncApp(tier, app('namespaces'));
   }, 900_000);
 
   afterAll(async () => {
+    await rollouts?.stop();
     await tier?.injector?.stop();
     await provisioner?.stop();
     await cp?.stop();
@@ -64,13 +68,14 @@ describe.skipIf(!enabled)('the cluster tier fails on broken changes, naming the 
 
   test('a pod its namespace refuses: the injected daprd keeps its capabilities under `restricted`', async () => {
     await syncApp(tier, app('kube-prometheus-stack')); // ServiceMonitor CRD for the service chart
+    await syncApp(tier, app('argo-rollouts')); // the api's Rollout and AnalysisTemplate CRDs
     await syncApp(tier, withValues(app('dapr'), { dapr_sidecar_injector: { sidecarDropALLCapabilities: false } }));
     const err = await syncApp(tier, app('api')).then(
       () => undefined,
       (e: Error) => e.message,
     );
     console.log(`fixture: ${err?.split('\n')[0]}`);
-    expect(err).toContain('Deployment todo-app/api cannot become healthy');
+    expect(err).toContain('Rollout todo-app/api cannot become healthy');
     expect(err).toContain('violates PodSecurity "restricted:latest"');
     expect(err).toMatch(/container "daprd" must set securityContext\.capabilities\.drop=\["ALL"\]/);
   }, 240_000);

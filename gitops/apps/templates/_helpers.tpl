@@ -13,3 +13,14 @@ retry:
     factor: 2
     maxDuration: 5m
 {{- end -}}
+
+{{/*
+Argo CD Notifications subscriptions (gitops/argocd/argocd-notifications-cm-configmap.yaml): one
+annotation per trigger, sent to the configured service. Argument: the list of trigger names.
+*/}}
+{{- define "apps.subscriptions" -}}
+{{- $service := .root.Values.notifications.service -}}
+{{- range .triggers }}
+notifications.argoproj.io/subscribe.{{ . }}.{{ $service }}: ""
+{{- end }}
+{{- end -}}

@@ -13,8 +13,12 @@ export const ourRepo = 'https://github.com/tasktide/tasktide.git';
 /** ARCHITECTURE.md §6: CRDs/operators -> Dapr -> data -> monitoring -> services. */
 export const layerOrder = ['foundation', 'operators', 'dapr', 'data', 'monitoring', 'services'];
 
-/** Which Application provides the CRDs of an API group (argoproj.io comes with Argo CD itself). */
+/**
+ * Which Application provides the CRDs of an API group (argoproj.io comes with Argo CD itself, except
+ * Argo Rollouts' kinds in the same group: `argoproj.io/rollouts`, see crdGroupOf).
+ */
 export const crdProviders: Record<string, string> = {
+  'argoproj.io/rollouts': 'argo-rollouts',
   'cert-manager.io': 'cert-manager',
   'traefik.io': 'traefik',
   'external-secrets.io': 'external-secrets',
@@ -23,6 +27,14 @@ export const crdProviders: Record<string, string> = {
   'dapr.io': 'dapr',
   'monitoring.coreos.com': 'kube-prometheus-stack',
 };
+
+const rolloutsKinds = new Set(['Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'Experiment']);
+
+/** The key of crdProviders an object's CRD comes under: its API group, Argo Rollouts' kinds apart. */
+export function crdGroupOf(o: K8sObject): string {
+  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '';
+  return group === 'argoproj.io' && rolloutsKinds.has(o.kind) ? 'argoproj.io/rollouts' : group;
+}
 
 type Source = {
   repoURL: string;

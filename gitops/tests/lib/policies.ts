@@ -25,30 +25,46 @@ type PodSpec = {
 };
 type PodTemplate = { metadata?: { annotations?: Record<string, string> }; spec: PodSpec };
 
-const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+// Rollout: Argo Rollouts' Deployment replacement (the api's canary), held to the same rules.
+const workloadKinds = new Set(['Deployment', 'Rollout', 'StatefulSet', 'DaemonSet', 'Job']);
+/** Kinds that keep pods running (probes, Dapr sidecar, zero-downtime updates). */
+const servingKinds = new Set(['Deployment', 'Rollout']);
 
 function podTemplate(o: K8sObject): PodTemplate | undefined {
   if (!workloadKinds.has(o.kind)) return undefined;
   return (o.spec as { template?: PodTemplate }).template;
 }
 
+/** Pod templates of an object: a workload's, or the Jobs an AnalysisTemplate runs (run to completion). */
+function podTemplates(o: K8sObject): { pod: PodTemplate; job: boolean }[] {
+  if (o.kind === 'AnalysisTemplate') {
+    const metrics = (o.spec as { metrics?: { provider?: { job?: { spec?: { template?: PodTemplate } } } }[] }).metrics;
+    return (metrics ?? []).flatMap((m) => {
+      const pod = m.provider?.job?.spec?.template;
+      return pod ? [{ pod, job: true }] : [];
+    });
+  }
+  const pod = podTemplate(o);
+  return pod ? [{ pod, job: o.kind === 'Job' }] : [];
+}
+
 function eachContainer(
   items: Located[],
-  check: (c: Container, pod: PodTemplate, where: string, o: K8sObject) => string[],
+  check: (c: Container, pod: PodTemplate, where: string, job: boolean) => string[],
 ) {
-  return items.flatMap(({ source, object }) => {
-    const pod = podTemplate(object);
-    if (!pod) return [];
-    return [...(pod.spec.initContainers ?? []), ...pod.spec.containers].flatMap((c) =>
-      check(c, pod, `${source}: ${describe(object)} container ${c.name}`, object),
-    );
-  });
+  return items.flatMap(({ source, object }) =>
+    podTemplates(object).flatMap(({ pod, job }) =>
+      [...(pod.spec.initContainers ?? []), ...pod.spec.containers].flatMap((c) =>
+        check(c, pod, `${source}: ${describe(object)} container ${c.name}`, job),
+      ),
+    ),
+  );
 }
 
 /** Long-running containers answer liveness and readiness probes (Jobs run to completion: exempt). */
 export const probes = (items: Located[]) =>
-  eachContainer(items, (c, _pod, where, o) => {
-    if (o.kind === 'Job') return [];
+  eachContainer(items, (c, _pod, where, job) => {
+    if (job) return [];
     return [
       ...(c.livenessProbe ? [] : [`${where}: no livenessProbe`]),
       ...(c.readinessProbe ? [] : [`${where}: no readinessProbe`]),
@@ -92,10 +108,10 @@ export const imageTags = (items: Located[]) =>
     return [];
   });
 
-/** Every tasktide Deployment runs with a Dapr sidecar configured as the services expect. */
+/** Every tasktide Deployment (or Rollout) runs with a Dapr sidecar configured as the services expect. */
 export const daprAnnotations = (items: Located[]) =>
   items.flatMap(({ source, object }) => {
-    if (object.kind !== 'Deployment') return [];
+    if (!servingKinds.has(object.kind)) return [];
     const name = String(object.metadata.name);
     const annotations = podTemplate(object)?.metadata?.annotations ?? {};
     const expected: Record<string, string> = {
@@ -117,10 +133,13 @@ export const rollouts = (items: Located[]) => {
     .filter(({ object }) => object.kind === 'PodDisruptionBudget')
     .map(({ object }) => object.metadata.name);
   return items.flatMap(({ source, object }) => {
-    if (object.kind !== 'Deployment') return [];
-    const strategy = (object.spec as { strategy?: { rollingUpdate?: { maxUnavailable?: number | string } } }).strategy;
+    if (!servingKinds.has(object.kind)) return [];
+    type Update = { maxUnavailable?: number | string };
+    const strategy = (object.spec as { strategy?: { rollingUpdate?: Update; canary?: Update } }).strategy;
+    // A Deployment's rolling update, or a Rollout's canary (its other strategy, blue-green, is not used).
+    const update = object.kind === 'Rollout' ? strategy?.canary : strategy?.rollingUpdate;
     const problems: string[] = [];
-    if (strategy?.rollingUpdate?.maxUnavailable !== 0) problems.push('maxUnavailable is not 0');
+    if (update?.maxUnavailable !== 0) problems.push('maxUnavailable is not 0');
     if (!pdbs.includes(object.metadata.name)) problems.push('has no PodDisruptionBudget');
     return problems.map((p) => `${source}: ${describe(object)} ${p}`);
   });

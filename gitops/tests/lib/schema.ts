@@ -1,8 +1,8 @@
 /**
  * Validates an object against its schema and rejects unknown fields.
  *
- * - Core kinds: kubernetes-models. CRDs of Argo CD, cert-manager, External Secrets, KEDA,
- *   prometheus-operator and Traefik: their CRD-generated @kubernetes-models packages.
+ * - Core kinds: kubernetes-models. CRDs of Argo CD, Argo Rollouts, cert-manager, External Secrets,
+ *   KEDA, prometheus-operator and Traefik: their CRD-generated @kubernetes-models packages.
  *   Those validators (ajv, compiled) accept unknown fields, so the object is wrapped in a Proxy that
  *   records which properties the validator reads: a compiled validator reads every property its
  *   schema declares on an object (present or not), so a key it never read is not in the schema.
@@ -28,15 +28,20 @@ const modelPackages: Record<string, string> = {
  * Fields a generated validator declares without any constraint, so it never reads them; found by
  * running the check over this repository. Keep this list short and exact.
  */
+// Argo Rollouts shares the argoproj.io group with Argo CD: its kinds come from their own package.
+const rolloutsKinds = new Set(['Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'Experiment']);
+const rolloutsPackage = '@kubernetes-models/argo-rollouts/argoproj.io';
+
 const unconstrainedFields: Record<string, string[]> = {
   'argoproj.io/v1alpha1/AppProject': ['/spec/description'],
 };
 
 type ModelClass = { prototype: { validate(this: unknown): void } };
 
-function modelModule(apiVersion: string): string {
+function modelModule(apiVersion: string, kind: string): string {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   if (group === '') return `kubernetes-models/${version}`;
+  if (group === 'argoproj.io' && rolloutsKinds.has(kind)) return `${rolloutsPackage}/${version}`;
   const pkg = modelPackages[group!];
   if (pkg) return `${pkg}/${version}`;
   if (!group!.includes('.') || group!.endsWith('.k8s.io')) return `kubernetes-models/${group}/${version}`;
@@ -48,7 +53,7 @@ const modules = new Map<string, Promise<Record<string, unknown> | undefined>>();
 async function findModel(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
   let mod: string;
   try {
-    mod = modelModule(apiVersion);
+    mod = modelModule(apiVersion, kind);
   } catch {
     return undefined;
   }

@@ -34,17 +34,35 @@ function ciCheckout(t: ArgoTier): string {
 
 const head = (dir: string) => git(dir, ['rev-parse', 'HEAD']);
 
-async function images(t: ArgoTier): Promise<Record<string, string>> {
-  const list = await getJson<{ items: Any[] }>(t.cp, '/apis/apps/v1/namespaces/todo-app/deployments');
-  return Object.fromEntries(
-    (list?.items ?? []).map((d) => [d.metadata.name, d.spec.template.spec.containers[0].image as string]),
-  );
+/** The workloads that run the services: Deployments, and Rollouts where the chart makes one. */
+const WORKLOADS = {
+  Deployment: '/apis/apps/v1/namespaces/todo-app/deployments',
+  Rollout: '/apis/argoproj.io/v1alpha1/namespaces/todo-app/rollouts',
+};
+
+/** Each workload's pod template: name → its kind and first container's image. */
+async function workloads(t: ArgoTier): Promise<Map<string, { kind: string; image: string }>> {
+  const out = new Map<string, { kind: string; image: string }>();
+  for (const [kind, path] of Object.entries(WORKLOADS)) {
+    for (const w of (await getJson<{ items: Any[] }>(t.cp, path))?.items ?? []) {
+      if (out.has(w.metadata.name)) throw new Error(`todo-app/${w.metadata.name} is both a Deployment and a Rollout`);
+      out.set(w.metadata.name, { kind, image: w.spec.template.spec.containers[0].image });
+    }
+  }
+  return out;
 }
 
-/** Every service's Deployment runs `<repository>:<tag>`. */
+/** The kind of `service`'s workload (Deployment, or Rollout with rollout.enabled). */
+async function workloadKind(t: ArgoTier, service: string): Promise<string> {
+  const kind = (await workloads(t)).get(service)?.kind;
+  if (!kind) throw new Error(`todo-app has no Deployment or Rollout ${service}`);
+  return kind;
+}
+
+/** Every service's workload (Deployment or Rollout) runs `<repository>:<tag>`. */
 async function expectTags(t: ArgoTier, services: string[], tag: string) {
-  const now = await images(t);
-  for (const s of services) expect(`${s} ${now[s]}`).toEndWith(`:${tag}`);
+  const now = await workloads(t);
+  for (const s of services) expect(`${s} ${now.get(s)?.image}`).toEndWith(`:${tag}`);
 }
 
 /** Tells Argo CD about a push the way GitHub does (clusters/oke/README.md step 7). */
@@ -63,26 +81,68 @@ const syncedTo = (app: App | undefined, revision: string) =>
   );
 
 /** Hook results of the last operation: kind/name → [hookType, hookPhase, syncPhase]. */
-function hookResults(app: App): Map<string, { hookType?: string; hookPhase?: string; syncPhase?: string }> {
+function hookResults(
+  app: App,
+): Map<string, { hookType?: string; hookPhase?: string; syncPhase?: string; status?: string }> {
   const out = new Map();
   for (const r of app.status.operationState?.syncResult?.resources ?? []) out.set(`${r.kind}/${r.name}`, r);
   return out;
 }
 
-/** Positions (in one watch stream) of the events proving PreSync → Sync → PostSync for `service`. */
-function hookOrder(events: Watch, from: number, service: string) {
-  const at = (kind: string, name: string, reason: string) =>
-    events.events.findIndex(
-      (e) =>
-        e.seq >= from &&
-        e.object.involvedObject?.kind === kind &&
-        e.object.involvedObject?.name === name &&
-        e.object.reason === reason,
-    );
+/** This release's objects for `service`: its hook Jobs (uids) and its workload's new ReplicaSet. */
+interface ReleaseObjects {
+  migrateJob: string;
+  smokeJob: string;
+  /** The ReplicaSet of the release's pod template (the workload scales it up). */
+  replicaSet: string;
+}
+
+/** The objects the release made for `service`, read once its sync has Succeeded. */
+async function releaseObjects(t: ArgoTier, service: string, kind: string, tag: string): Promise<ReleaseObjects> {
+  const job = (name: string) => getJson<Any>(t.cp, `/apis/batch/v1/namespaces/todo-app/jobs/${name}`);
+  const workload = await getJson<Any>(t.cp, `${WORKLOADS[kind as keyof typeof WORKLOADS]}/${service}`);
+  const sets = await getJson<{ items: Any[] }>(t.cp, '/apis/apps/v1/namespaces/todo-app/replicasets');
+  const mine = (sets?.items ?? []).filter(
+    (rs) =>
+      rs.metadata.ownerReferences?.some((r: Any) => r.uid === workload?.metadata.uid) &&
+      rs.spec.template.spec.containers[0].image.endsWith(`:${tag}`),
+  );
+  expect(mine.length).toBe(1);
   return {
-    migrationCompleted: at('Job', `${service}-migrate`, 'Completed'),
-    deploymentScaled: at('Deployment', service, 'ScalingReplicaSet'),
-    smokeCreated: at('Job', `${service}-smoke`, 'SuccessfulCreate'),
+    migrateJob: (await job(`${service}-migrate`))?.metadata.uid,
+    smokeJob: (await job(`${service}-smoke`))?.metadata.uid,
+    replicaSet: mine[0].metadata.name,
+  };
+}
+
+/**
+ * Positions (in one watch stream) of the events proving PreSync → Sync → PostSync for `service`:
+ * this release's migration Job completed, its workload (a `kind`: Deployment, or Rollout whose
+ * controller also reports ScalingReplicaSet) scaled up the release's ReplicaSet, this release's
+ * smoke Job created. Matched by uid and ReplicaSet name, so a late event of the previous sync
+ * (the bootstrap's smoke Job, say) cannot stand in for one of the release.
+ */
+function hookOrder(events: Watch, from: number, service: string, kind: string, objects: ReleaseObjects) {
+  const at = (match: (o: Any) => boolean) => events.events.findIndex((e) => e.seq >= from && match(e.object));
+  return {
+    migrationCompleted: at(
+      (o) =>
+        o.involvedObject?.uid === objects.migrateJob && o.reason === 'Completed' && o.involvedObject.kind === 'Job',
+    ),
+    workloadScaled: at(
+      (o) =>
+        o.involvedObject?.kind === kind &&
+        o.involvedObject?.name === service &&
+        o.reason === 'ScalingReplicaSet' &&
+        /scaled up/i.test(o.message ?? '') &&
+        (o.message ?? '').includes(objects.replicaSet),
+    ),
+    smokeCreated: at(
+      (o) =>
+        o.involvedObject?.uid === objects.smokeJob &&
+        o.reason === 'SuccessfulCreate' &&
+        o.involvedObject.kind === 'Job',
+    ),
   };
 }
 
@@ -90,6 +150,18 @@ export interface ReleaseState {
   before: string;
   release: string;
   bump: string;
+  /** The api's hook Jobs the release left: name → uid. */
+  hookJobs: Record<string, string>;
+}
+
+/** The api's hook Jobs as they are now: name → uid (a hook run replaces its Job). */
+async function hookJobs(t: ArgoTier): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of ['api-migrate', 'api-smoke']) {
+    const job = await getJson<Any>(t.cp, `/apis/batch/v1/namespaces/todo-app/jobs/${name}`);
+    out[name] = job?.metadata.uid;
+  }
+  return out;
 }
 let released: ReleaseState | undefined;
 
@@ -133,17 +205,26 @@ export async function releaseFlow(t: ArgoTier, log: Log) {
     const job = await getJson<Any>(t.cp, '/apis/batch/v1/namespaces/todo-app/jobs/api-migrate');
     expect(job.spec.template.spec.containers[0].image).toEndWith(`:${release}`);
 
+    const kind = await workloadKind(t, 'api');
     const hooks = hookResults(t.apps.apps.get('api'));
     expect(hooks.get('Job/api-migrate')).toMatchObject({ hookType: 'PreSync', hookPhase: 'Succeeded' });
-    expect(hooks.get('Deployment/api')).toMatchObject({ syncPhase: 'Sync', status: 'Synced' });
+    expect(hooks.get(`${kind}/api`)).toMatchObject({ syncPhase: 'Sync', status: 'Synced' });
     expect(hooks.get('Job/api-smoke')).toMatchObject({ hookType: 'PostSync', hookPhase: 'Succeeded' });
-    await events.until('the smoke Job created', () => hookOrder(events, from, 'api').smokeCreated >= 0, 60_000);
-    const order = hookOrder(events, from, 'api');
-    log(`api hook order in the event stream: ${JSON.stringify(order)}`);
+    const objects = await releaseObjects(t, 'api', kind, release);
+    log(`api release objects: ${JSON.stringify(objects)}`);
+    await events.until(
+      'the smoke Job created',
+      () => hookOrder(events, from, 'api', kind, objects).smokeCreated >= 0,
+      60_000,
+    );
+    const order = hookOrder(events, from, 'api', kind, objects);
+    log(`api (${kind}) hook order in the event stream: ${JSON.stringify(order)}`);
     expect(order.migrationCompleted).toBeGreaterThanOrEqual(0);
-    expect(order.migrationCompleted).toBeLessThan(order.deploymentScaled);
-    expect(order.deploymentScaled).toBeLessThan(order.smokeCreated);
-    released = { before, release, bump: result.commit! };
+    expect(order.migrationCompleted).toBeLessThan(order.workloadScaled);
+    expect(order.workloadScaled).toBeLessThan(order.smokeCreated);
+    const jobs = await hookJobs(t);
+    expect(Object.values(jobs).every(Boolean)).toBe(true);
+    released = { before, release, bump: result.commit!, hookJobs: jobs };
   } finally {
     await events.stop();
   }
@@ -165,22 +246,47 @@ export async function rollbackFlow(t: ArgoTier, log: Log) {
     `history: ${app.status.history.map((h: Any) => `${h.id}:${(h.revisions ?? [h.revision])[0].slice(0, 8)}`).join(' ')}`,
   );
   expect(entry.revisions ?? [entry.revision]).not.toContain(bump);
+  const requested = Math.floor(Date.now() / 1000) * 1000; // startedAt is to the second
   await t.api.rollback('api', entry.id); // History and Rollback → Rollback
+  const target = entry.revisions ?? [entry.revision];
 
   await t.apps.until(
     'api rolled back',
     (apps) => {
       const op = apps.get('api')?.status?.operationState;
-      return op?.phase === 'Succeeded' && op.operation?.initiatedBy?.username === 'admin' && healthy(apps.get('api'));
+      return (
+        op?.phase === 'Succeeded' &&
+        op.operation?.initiatedBy?.username === 'admin' &&
+        Date.parse(op.startedAt) >= requested &&
+        (op.operation.sync?.revisions ?? [op.operation.sync?.revision]).join() === target.join() &&
+        healthy(apps.get('api'))
+      );
     },
     FLOW_MS,
   );
   const rolled = t.apps.apps.get('api');
   expect(rolled.status.sync.status).toBe('OutOfSync'); // git still says the release
   await expectTags(t, ['api'], before);
+  const op = rolled.status.operationState;
   const hooks = hookResults(rolled);
-  expect(hooks.get('Job/api-migrate')).toMatchObject({ hookType: 'PreSync', hookPhase: 'Succeeded' });
-  expect(hooks.get('Job/api-smoke')).toMatchObject({ hookType: 'PostSync', hookPhase: 'Succeeded' });
+  log(
+    `rollback operation: ${op.phase} "${op.message}", ${op.startedAt} → ${op.finishedAt}, strategy ${JSON.stringify(
+      op.operation.sync.syncStrategy,
+    )}; results: ${[...hooks].map(([k, r]) => `${k} ${r.hookType ?? r.syncPhase} ${r.status ?? r.hookPhase}`).join(', ')}`,
+  );
+  // Argo CD runs a rollback as an `apply` sync (server/application/application.go Rollback), and an
+  // apply sync skips hooks (controller/sync.go: WithOperationSettings(…, skipHooks =
+  // IsApplyStrategy())): the workload goes back to the old image, no PreSync migration runs and no
+  // PostSync smoke test (docs/runbook.md "Rollback" says so).
+  expect(op.operation.sync.syncStrategy?.apply).toBeDefined();
+  const kind = await workloadKind(t, 'api');
+  expect(hooks.get(`${kind}/api`)).toMatchObject({ syncPhase: 'Sync', status: 'Synced' });
+  expect([...hooks].filter(([, r]) => r.hookType).map(([k]) => k)).toEqual([]);
+  // The release's hook Jobs are left as they were (a hook run would have replaced them:
+  // BeforeHookCreation), and the migration last ran the release's image.
+  expect(await hookJobs(t)).toEqual(released.hookJobs);
+  const migrate = await getJson<Any>(t.cp, '/apis/batch/v1/namespaces/todo-app/jobs/api-migrate');
+  expect(migrate.spec.template.spec.containers[0].image).toEndWith(`:${release}`);
   log(`api rolled back to history ${entry.id}: image tag ${before}`);
 
   // Nothing turns auto-sync back on: the root re-reads git and the ApplicationSet reconciles.

@@ -1,5 +1,6 @@
 import type { ControlPlane } from '../control-plane.ts';
 import { getJson } from '../tier/kube.ts';
+import { ROLLOUTS, reconcileRollout } from '../tier/rollouts.ts';
 
 /**
  * Stand-ins for the operators the tier does not run, writing the status each writes once its work
@@ -14,12 +15,17 @@ import { getJson } from '../tier/kube.ts';
  *   CloudNativePG Cluster                              phase "Cluster in healthy state" + Ready
  *   KEDA          ScaledObject                         condition Ready=True (no HPA is created)
  *   Traefik       Ingress                              status.loadBalancer.ingress (its published address)
+ *   Argo Rollouts Rollout                            the controller's work (tier/rollouts.ts): its
+ *                 ReplicaSets made and scaled, ScalingReplicaSet events, status.phase Healthy once
+ *                 the pods are available (health.lua for argoproj.io/Rollout); steps and analysis
+ *                 are not run
  *   HPA controller + metrics-server: HorizontalPodAutoscaler — the target scaled up to minReplicas
  *                 and the status of an idle workload (0 % CPU: ScalingLimited TooFewReplicas). The
  *                 real HPA controller is off in this tier: with no metrics API it reports
  *                 ScalingActive=False FailedGetResourceMetric, which Argo CD counts as Degraded.
- * Not simulated (they report real health): Deployments, StatefulSets, DaemonSets, Jobs, Pods (kwok
- * runs the kubelet side), PersistentVolumeClaims (the tier's provisioner).
+ * Not simulated (they report real health): Deployments, StatefulSets, DaemonSets, Jobs, ReplicaSets
+ * and Pods (also a Rollout's: kwok runs the kubelet side), PersistentVolumeClaims (the tier's
+ * provisioner).
  */
 // biome-ignore lint/suspicious/noExplicitAny: API objects
 type Any = any;
@@ -94,6 +100,12 @@ const kinds = (address: string): Kind[] => [
     subresource: true,
   },
   {
+    what: 'Argo Rollouts Rollout',
+    path: ROLLOUTS,
+    status: (o, now, cp) => reconcileRollout(cp, o, now),
+    subresource: true,
+  },
+  {
     what: 'HorizontalPodAutoscaler',
     path: '/apis/autoscaling/v2/horizontalpodautoscalers',
     status: (o, now, cp) => scaleLikeHpa(cp, o, now),
@@ -106,9 +118,10 @@ async function scaleLikeHpa(cp: ControlPlane, hpa: Any, now: string): Promise<An
   const min = hpa.spec.minReplicas ?? 1;
   const target = hpa.spec.scaleTargetRef;
   const ns = hpa.metadata.namespace;
-  const scalePath = `/apis/apps/v1/namespaces/${ns}/${target.kind.toLowerCase()}s/${target.name}/scale`;
+  // apps/v1 Deployment or argoproj.io/v1alpha1 Rollout: both serve the scale subresource.
+  const scalePath = `/apis/${target.apiVersion ?? 'apps/v1'}/namespaces/${ns}/${target.kind.toLowerCase()}s/${target.name}/scale`;
   const scale = await getJson<Any>(cp, scalePath);
-  if (!scale) return undefined; // the Deployment is not there yet
+  if (!scale) return undefined; // the target is not there yet
   const current = scale.spec.replicas ?? 0;
   if (current < min) {
     const res = await cp.api(scalePath, {

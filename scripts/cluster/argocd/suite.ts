@@ -105,7 +105,9 @@ export function defineArgoCdTier(cluster: 'minikube' | 'oke', opts: { operations
       }
       log(
         'simulated: nodes and pods (kwok: no container runs, no image is pulled), volumes (stand-in provisioner); ' +
-          "Argo CD's dex, notifications and commit server are not run; the Dapr injector's webhook is excluded " +
+          "Argo CD's dex, notifications and commit server are not run; Argo Rollouts' controller is not run " +
+          "(a stand-in, tier/rollouts.ts, makes each Rollout's ReplicaSets and status; no canary steps or analysis); " +
+          "the Dapr injector's webhook is excluded " +
           'with the others, so pods here carry no daprd (the GitOps tier proves injection and admission)',
       );
       expect(t.charts.real.length + t.charts.standIn.length).toBeGreaterThan(0);

@@ -4,7 +4,8 @@ import { type Obj, ref } from './objects.ts';
 
 /**
  * Waits until the workloads among `objects` are healthy as Argo CD judges them (Deployment
- * available, StatefulSet/DaemonSet ready, Job Complete, PVC Bound, HPA at its minimum) — readiness
+ * available, Rollout Healthy, StatefulSet/DaemonSet ready, Job Complete, PVC Bound, HPA at its
+ * minimum; a Rollout's controller is the stand-in in rollouts.ts) — readiness
  * signals from the controllers, never sleeps. Fails at once, naming the resource, when a controller
  * reports that it cannot create a pod (Pod Security, quota, limit range: ReplicaSet ReplicaFailure
  * or a FailedCreate event) or when the scheduler finds no node with room.
@@ -15,6 +16,7 @@ type Verdict = { ok: true } | { ok: false; failed?: string; status: string };
 
 const WORKLOADS = new Set([
   'Deployment',
+  'Rollout',
   'StatefulSet',
   'DaemonSet',
   'Job',
@@ -53,6 +55,21 @@ async function unschedulable(cp: ControlPlane, ns: string, selector: Record<stri
   return undefined;
 }
 
+/** A ReplicaSet of `owner` (Deployment or Rollout) whose controller cannot create its pods. */
+async function replicaFailure(cp: ControlPlane, ns: string, owner: Any): Promise<string | undefined> {
+  const sets = await getJson<{ items: Any[] }>(cp, `/apis/apps/v1/namespaces/${ns}/replicasets`);
+  for (const rs of sets?.items ?? []) {
+    if (!rs.metadata.ownerReferences?.some((r: Any) => r.uid === owner.metadata.uid)) continue;
+    const failure = (rs.status?.conditions ?? []).find((c: Any) => c.type === 'ReplicaFailure' && c.status === 'True');
+    if (failure) return failure.message;
+  }
+  return undefined;
+}
+
+/** The REST path of an HPA's scaleTargetRef (apps/v1 Deployment, argoproj.io/v1alpha1 Rollout, …). */
+const targetPath = (ns: string, t: { apiVersion?: string; kind: string; name: string }) =>
+  `/apis/${t.apiVersion ?? 'apps/v1'}/namespaces/${ns}/${t.kind.toLowerCase()}s/${t.name}`;
+
 async function verdict(cp: ControlPlane, disc: Discovery, o: Obj): Promise<Verdict> {
   const live = await getJson<Any>(cp, disc.path(o));
   if (!live) return { ok: false, status: 'not found' };
@@ -63,17 +80,27 @@ async function verdict(cp: ControlPlane, disc: Discovery, o: Obj): Promise<Verdi
     case 'Deployment': {
       const want = live.spec.replicas ?? 1;
       if (fresh && (s.updatedReplicas ?? 0) >= want && (s.availableReplicas ?? 0) >= want) return { ok: true };
-      const sets = await getJson<{ items: Any[] }>(cp, `/apis/apps/v1/namespaces/${ns}/replicasets`);
-      for (const rs of sets?.items ?? []) {
-        if (!rs.metadata.ownerReferences?.some((r: Any) => r.uid === live.metadata.uid)) continue;
-        const failure = (rs.status?.conditions ?? []).find(
-          (c: Any) => c.type === 'ReplicaFailure' && c.status === 'True',
-        );
-        if (failure) return { ok: false, failed: failure.message, status: '' };
-      }
+      const failed = await replicaFailure(cp, ns, live);
+      if (failed) return { ok: false, failed, status: '' };
       const stuck = await unschedulable(cp, ns, live.spec.selector?.matchLabels);
       if (stuck) return { ok: false, failed: stuck, status: '' };
       return { ok: false, status: `${s.availableReplicas ?? 0}/${want} available` };
+    }
+    case 'Rollout': {
+      // Argo CD's health.lua for argoproj.io/Rollout: the spec observed (observedGeneration is a
+      // string there), then the phase the controller computed; Degraded/Paused are not healthy.
+      const observed = String(s.observedGeneration ?? '') === String(live.metadata.generation ?? '');
+      if (observed && s.phase === 'Healthy') return { ok: true };
+      if (observed && s.phase === 'Degraded') return { ok: false, failed: `Degraded: ${s.message}`, status: '' };
+      const failed = await replicaFailure(cp, ns, live);
+      if (failed) return { ok: false, failed, status: '' };
+      const stuck = await unschedulable(cp, ns, live.spec.selector?.matchLabels);
+      if (stuck) return { ok: false, failed: stuck, status: '' };
+      const want = live.spec.replicas ?? 1;
+      return {
+        ok: false,
+        status: `${observed ? (s.phase ?? 'no phase') : 'spec not observed'}${s.message ? ` (${s.message})` : ''}, ${s.availableReplicas ?? 0}/${want} available`,
+      };
     }
     case 'StatefulSet':
     case 'DaemonSet': {
@@ -108,12 +135,12 @@ async function verdict(cp: ControlPlane, disc: Discovery, o: Obj): Promise<Verdi
       return ready ? { ok: true } : { ok: false, status: s.phase ?? 'Pending' };
     }
     case 'HorizontalPodAutoscaler': {
-      // The HPA controller raises a Deployment below minReplicas to it before it reads any metric.
+      // The HPA controller raises a target below minReplicas to it before it reads any metric.
       const target = live.spec.scaleTargetRef;
-      const dep = await getJson<Any>(cp, `/apis/apps/v1/namespaces/${ns}/deployments/${target.name}`);
+      const workload = await getJson<Any>(cp, targetPath(ns, target));
       const min = live.spec.minReplicas ?? 1;
-      const available = dep?.status?.availableReplicas ?? 0;
-      if ((dep?.spec?.replicas ?? 0) >= min && available >= min) return { ok: true };
+      const available = workload?.status?.availableReplicas ?? 0;
+      if ((workload?.spec?.replicas ?? 0) >= min && available >= min) return { ok: true };
       return { ok: false, status: `${target.kind} ${target.name}: ${available}/${min} available` };
     }
     default:

@@ -8,6 +8,7 @@ import { type Desired, desiredState } from './desired.ts';
 import { parseObjects } from './objects.ts';
 import { allPods, nodeUse, podProblems, quotaUse } from './report.ts';
 import { reserveSystemCapacity } from './reserved.ts';
+import { type RolloutStandIn, startRolloutStandIn } from './rollouts.ts';
 import { SHAPES } from './shapes.ts';
 import { createStorageClass, type Provisioner, startProvisioner } from './storage.ts';
 import { installArgoCd, newTier, renderEnv, type SyncResult, syncApp, type Tier } from './sync.ts';
@@ -30,6 +31,7 @@ export function defineClusterTier(cluster: 'minikube' | 'oke') {
     let tier: Tier;
     let desired: Desired;
     let provisioner: Provisioner | undefined;
+    let rollouts: RolloutStandIn | undefined;
     const synced: SyncResult[] = [];
 
     beforeAll(async () => {
@@ -38,11 +40,13 @@ export function defineClusterTier(cluster: 'minikube' | 'oke') {
       tier = await newTier(cp, join(dir, 'logs'));
       await createStorageClass(cp, shape);
       provisioner = startProvisioner(cp, shape);
+      rollouts = startRolloutStandIn(cp);
       await reserveSystemCapacity(cp, shape);
       desired = await desiredState(cluster, await renderEnv(tier));
     }, 900_000); // a cold machine builds etcd, Kubernetes, kwok and the Dapr injector first
 
     afterAll(async () => {
+      await rollouts?.stop();
       await tier?.injector?.stop();
       await provisioner?.stop();
       await cp?.stop();
@@ -138,6 +142,11 @@ export function defineClusterTier(cluster: 'minikube' | 'oke') {
       const missing = desired.apps.filter((a) => a.missing).map((a) => `Application ${a.name}: ${a.missing}`);
       console.log(`[${cluster}] not simulated:\n${[...missing, ...tier.notes].map((l) => `  ${l}`).join('\n')}`);
       expect(missing.length + tier.notes.length).toBeGreaterThan(0);
+      const standIn = [...(rollouts?.rollouts ?? [])].sort();
+      console.log(
+        `[${cluster}] simulated (controller not run): Argo Rollouts — Rollout × ${standIn.length} (${standIn.join(', ')}): ` +
+          'the stand-in (tier/rollouts.ts) makes its ReplicaSets and writes its status; canary steps and analysis are not run',
+      );
     });
   });
 }

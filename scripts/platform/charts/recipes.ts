@@ -85,6 +85,14 @@ export const recipes: Record<string, Recipe> = {
     crds: ['example/prometheus-operator-crd/*.yaml'],
     missing: notAGoModule('prometheus-community/helm-charts'),
   },
+  'argo-rollouts@2.40.5': {
+    kind: 'crds',
+    module: 'github.com/argoproj/argo-rollouts',
+    // The chart's appVersion; its CRDs are the module's manifests/crds.
+    moduleVersion: 'v1.8.3',
+    crds: ['manifests/crds/*-crd.yaml'],
+    missing: notAGoModule('argoproj/argo-helm'),
+  },
   'redpanda@25.1.1': {
     kind: 'none',
     missing:

@@ -83,3 +83,71 @@ limits:
 {{- define "service.minReplicas" -}}
 {{- if eq .Values.autoscaling.mode "none" -}}{{ .Values.replicaCount }}{{- else -}}{{ .Values.autoscaling.minReplicas }}{{- end -}}
 {{- end -}}
+
+{{/*
+The smoke test's pod template: /readyz and, for the api, one authenticated round trip against
+"target". Run by the PostSync hook Job (the Service) and by a canary's analysis (the canary Service).
+*/}}
+{{- define "service.smokePodTemplate" -}}
+{{- $root := .root -}}
+{{- $target := .target -}}
+{{- $name := include "service.name" $root -}}
+metadata:
+  labels:
+    app.kubernetes.io/part-of: tasktide
+    app.kubernetes.io/component: smoke-test
+spec:
+  restartPolicy: Never
+  automountServiceAccountToken: false
+  enableServiceLinks: false
+  {{- with $root.Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  securityContext:
+    {{- include "service.podSecurityContext" $root | nindent 4 }}
+  containers:
+    - name: smoke
+      image: {{ include "service.image" $root }}
+      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      command: ["bun", "/smoke/smoke.ts"]
+      env:
+        - name: TARGET_URL
+          value: {{ $target }}
+        - name: SMOKE_AUTHENTICATED
+          value: {{ $root.Values.smoke.authenticated | quote }}
+        {{- if $root.Values.smoke.authenticated }}
+        - name: SMOKE_EMAIL
+          value: {{ $root.Values.smoke.email | quote }}
+        # The password as a file, never in env (FR-H08).
+        - name: SMOKE_CREDENTIALS_DIR
+          value: /var/run/secrets/smoke
+        {{- end }}
+      resources:
+        {{- include "service.jobResources" $root | nindent 8 }}
+      securityContext:
+        {{- include "service.containerSecurityContext" $root | nindent 8 }}
+      volumeMounts:
+        - name: smoke
+          mountPath: /smoke
+          readOnly: true
+        - name: tmp
+          mountPath: /tmp
+        {{- if $root.Values.smoke.authenticated }}
+        - name: smoke-credentials
+          mountPath: /var/run/secrets/smoke
+          readOnly: true
+        {{- end }}
+  volumes:
+    - name: smoke
+      configMap:
+        name: {{ $name }}-smoke
+    {{- if $root.Values.smoke.authenticated }}
+    - name: smoke-credentials
+      secret:
+        secretName: {{ $name }}-smoke
+    {{- end }}
+    - name: tmp
+      emptyDir:
+        sizeLimit: 16Mi
+{{- end -}}
