@@ -77,7 +77,11 @@ describe('.dockerignore', () => {
   });
 
   test('lets in every file the build stage reads', () => {
-    const needed = ['package.json', 'bun.lock', 'scripts/package.json', ...localImports('scripts/ci/build-service.ts')];
+    // `bun install --frozen-lockfile` needs the manifest of every workspace the root names.
+    const workspaces = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] })
+      .workspaces;
+    const manifests = workspaces.filter((w) => !w.includes('*')).map((w) => `${w}/package.json`);
+    const needed = ['package.json', 'bun.lock', ...manifests, ...localImports('scripts/ci/build-service.ts')];
     const admitted = (path: string) => allowed.some((rule) => path === rule || path.startsWith(`${rule}/`));
     expect(needed.filter((path) => !admitted(path))).toEqual([]);
     expect(['apps', 'packages'].every(admitted)).toBe(true);

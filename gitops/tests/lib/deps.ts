@@ -1,17 +1,15 @@
 /**
- * gitops/ is not a workspace package, so its tests borrow the dependencies the `scripts` workspace
- * declares (yaml, kubernetes-models and the CRD model packages): resolved from there, not hoisted.
+ * What the GitOps tests import from npm: gitops/ is a workspace of its own (gitops/package.json
+ * declares yaml, kubernetes-models and the CRD model packages), so nothing is borrowed.
  */
 import { join } from 'node:path';
+import YAMLModule from 'yaml';
 
 export const repoRoot = join(import.meta.dir, '..', '..', '..');
-const scriptsDir = join(repoRoot, 'scripts');
 
-export const YAML: typeof import('../../../scripts/node_modules/yaml') = await import(
-  Bun.resolveSync('yaml', scriptsDir)
-);
+export const YAML = YAMLModule;
 
-/** Imports a module as the scripts workspace would (packages there are ESM-only, import-condition). */
-export async function importFromScripts(specifier: string): Promise<Record<string, unknown>> {
-  return import(Bun.resolveSync(specifier, scriptsDir));
+/** Imports a model module by name (packages there are ESM-only, resolved from this workspace). */
+export async function importModel(specifier: string): Promise<Record<string, unknown>> {
+  return import(specifier);
 }

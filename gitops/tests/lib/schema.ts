@@ -11,7 +11,7 @@
  * - Anything else has no schema and fails: a new kind must bring its schema along.
  */
 import { handWrittenSchemas } from './crd-schemas.ts';
-import { importFromScripts } from './deps.ts';
+import { importModel } from './deps.ts';
 import { validateSchema } from './json-schema.ts';
 import type { K8sObject } from './manifests.ts';
 
@@ -60,7 +60,7 @@ async function findModel(apiVersion: string, kind: string): Promise<ModelClass |
   if (!modules.has(mod))
     modules.set(
       mod,
-      importFromScripts(mod).catch(() => undefined),
+      importModel(mod).catch(() => undefined),
     );
   return (await modules.get(mod))?.[kind] as ModelClass | undefined;
 }
