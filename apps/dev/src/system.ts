@@ -147,6 +147,12 @@ export async function createSystem(
      * (A test facility: the public routes stay those of the first instance — they hold nothing but
      * the database — and the new instance's metrics go to a registry of its own.)
      */
+    /** Runs a service's input binding (e.g. a cron sweep) now instead of waiting for its timer. */
+    async runBinding(appId: string, name: string) {
+      const m = mounted.get(appId);
+      if (!m) throw new Error(`no service ${appId}`);
+      await m.runBinding(name);
+    },
     async restart(appId: string) {
       const old = mounted.get(appId);
       const definition = services.find((s) => s.appId === appId);

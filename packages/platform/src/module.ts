@@ -77,5 +77,11 @@ export function mountModule(module: ServiceModule, platform: Platform, log?: Log
       await module.stop?.();
     },
     pending: () => module.pending?.() ?? Promise.resolve(0),
+    /** Runs an input binding's handler now, as its trigger would (tests: a sweep at a chosen moment). */
+    async runBinding(name: string) {
+      const binding = module.bindings?.[name];
+      if (!binding) throw new Error(`${module.appId} has no binding ${name}`);
+      await binding.handler();
+    },
   };
 }
