@@ -6,7 +6,7 @@
  * Receiver credentials are files of a mounted Secret; the test points them at placeholder files.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, YAML } from './deps.ts';
@@ -45,7 +45,9 @@ export async function alertmanagerValues(cluster: string): Promise<AlertmanagerV
   mkdirSync(join(chart, 'templates'));
   writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: alertmanager-values\nversion: 0.0.0\n');
   writeFileSync(join(chart, 'templates', 'values.yaml'), '{{ .Values.alertmanager | toYaml }}\n');
-  const out = await helm(['template', 'x', chart, ...kpsValueFiles(cluster).flatMap((f) => ['-f', f])]);
+  const out = await helm(['template', 'x', chart, ...kpsValueFiles(cluster).flatMap((f) => ['-f', f])]).finally(() =>
+    rmSync(chart, { recursive: true, force: true }),
+  );
   if (!out.ok) throw new Error(`helm template (alertmanager values, ${cluster}) failed: ${out.stderr}`);
   return YAML.parse(out.stdout) as AlertmanagerValues;
 }
