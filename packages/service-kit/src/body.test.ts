@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { Elysia, t } from 'elysia';
-import { jsonDepth } from './body.ts';
+import { jsonDepth, rawBodyText } from './body.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { createService } from './service.ts';
@@ -16,7 +16,7 @@ const app = createService({
       body: t.Object({ name: t.String() }),
     }),
   )
-  .post('/raw', async ({ request }) => ({ raw: await request.text() }), { parse: 'none' });
+  .post('/raw', async ({ request }) => ({ raw: await rawBodyText(request) }), { parse: 'none' });
 
 const post = (path: string, body: string, headers: Record<string, string> = {}) =>
   app.handle(

@@ -4,8 +4,8 @@ import {
   defaultBodyLimits,
   isJsonContentType,
   NUL_MESSAGE,
-  parseJsonBody,
-  readBodyText,
+  parseJsonText,
+  readAndKeepBodyText,
 } from './body.ts';
 import { AppError, type FieldError, problem, problemResponse } from './errors.ts';
 import { healthRoutes, type ReadinessCheck } from './health.ts';
@@ -94,11 +94,13 @@ export function createService({
       // Bodies are bounded before anything looks at them: a size limit (413) and, for JSON, a nesting
       // limit checked in one linear pass before parsing and validation (400). Cost stays linear in
       // the input, whatever the input is.
-      // A clone is read: routes that take the raw body (`parse: 'none'`, the sidecar's deliveries)
-      // still find it unread — Elysia runs this hook for them too.
+      // Elysia runs this hook for routes that take the raw body (`parse: 'none'`, the sidecar's
+      // deliveries) too: they read the text kept here with `rawBodyText`.
       .onParse({ as: 'global' }, async ({ request, contentType }) => {
-        if (isJsonContentType(contentType)) return (await parseJsonBody(request.clone(), bodyLimits)) ?? null;
-        if (contentType && request.body) return readBodyText(request.clone(), bodyLimits.maxBytes);
+        if (isJsonContentType(contentType)) {
+          return parseJsonText(await readAndKeepBodyText(request, bodyLimits.maxBytes), bodyLimits) ?? null;
+        }
+        if (contentType && request.body) return readAndKeepBodyText(request, bodyLimits.maxBytes);
       })
       // The same rule for query strings (a NUL in `tag` or `q` reached the database as a 500).
       .onTransform({ as: 'global' }, ({ request }) => {

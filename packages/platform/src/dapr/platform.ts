@@ -1,5 +1,5 @@
 import type { Subscription } from '@tasktide/events';
-import type { Logger } from '@tasktide/service-kit';
+import { type Logger, rawBodyText } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import { propagationHeaders } from '../delivery.ts';
 import type { BusMetrics } from '../metrics.ts';
@@ -210,7 +210,7 @@ export function createDaprPlatform(opts: DaprPlatformOptions): Platform {
       return new Elysia({ name: 'dapr-jobs' }).post(
         '/job/:name',
         async ({ params, request, set }) => {
-          const text = await request.text();
+          const text = await rawBodyText(request);
           let data: Record<string, unknown> = {};
           try {
             const parsed = text ? JSON.parse(text) : {};

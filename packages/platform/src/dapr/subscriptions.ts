@@ -1,5 +1,5 @@
 import { deadLetterTopic, type Subscription } from '@tasktide/events';
-import type { Logger } from '@tasktide/service-kit';
+import { type Logger, rawBodyText } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import { deliver, routeOf } from '../delivery.ts';
 import type { BusMetrics } from '../metrics.ts';
@@ -45,7 +45,7 @@ export function daprSubscriptionRoutes(opts: {
         const started = performance.now();
         let envelope: CloudEvent;
         try {
-          envelope = JSON.parse(await request.text()) as CloudEvent;
+          envelope = JSON.parse(await rawBodyText(request)) as CloudEvent;
         } catch {
           opts.log?.error({ consumer: sub.consumer, topic: sub.topic }, 'undecodable delivery dropped');
           return { status: 'DROP' };
