@@ -8,19 +8,14 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, runScript, spawnLogged, startDaprd, startLocalStack, waitFor } from '@tasktide/local-stack';
 import postgres from 'postgres';
-import { apiService } from '../apps/api/src/definition.ts';
-import { auditService } from '../apps/audit/src/definition.ts';
-import { notifierService } from '../apps/notifier/src/definition.ts';
-import { realtimeService } from '../apps/realtime/src/definition.ts';
-import { recurrenceService } from '../apps/recurrence/src/definition.ts';
+import { services as definitions } from '../apps/dev/src/services.ts';
 import { credentialSources, secretScopeAllowlist } from '../packages/platform/src/credentials.ts';
 
 const root = join(import.meta.dir, '..');
 const dir = join(root, '.data/dapr-stack');
 mkdirSync(dir, { recursive: true });
-const apps = ['api', 'recurrence', 'notifier', 'audit', 'realtime'].filter((app) =>
-  existsSync(join(root, 'apps', app, 'src/main.ts')),
-);
+// The dev system's service list: each appId is also the service's folder under apps/.
+const apps = definitions.map((d) => d.appId).filter((app) => existsSync(join(root, 'apps', app, 'src/main.ts')));
 
 console.log('starting PostgreSQL, Kafka and the Dapr scheduler…');
 const adminUrl =
@@ -30,7 +25,6 @@ const [row] = await admin`select exists(select 1 from pg_database where datname 
 if (!row?.exists) await admin.unsafe('create database tasktide');
 await admin.end();
 const appUrl = Object.assign(new URL(adminUrl), { pathname: '/tasktide' }).toString();
-const definitions = [apiService, recurrenceService, notifierService, auditService, realtimeService];
 // The same secret scope as the clusters' Configuration: only the secrets the services read.
 const stack = await startLocalStack({
   dir,

@@ -19,7 +19,7 @@ import {
 import { repoRoot } from './lib/deps.ts';
 import { broken } from './lib/fixtures.ts';
 import { handWrittenManifests, type Located, parseDocuments } from './lib/manifests.ts';
-import { clusters, renderApps, renderServices } from './lib/render.ts';
+import { clusters, dashboardsChart, renderApps, renderDashboards, renderServices } from './lib/render.ts';
 
 // The first test to render waits for helm to install (cold cache: ~15 s) and the renders.
 setDefaultTimeout(60_000);
@@ -36,13 +36,16 @@ async function graph(cluster: string): Promise<{ items: Located[]; apps: App[] }
   return { items, apps: applications(items) };
 }
 
-/** API groups an Application deploys: from its directories' manifests, or the rendered service chart. */
+/** API groups an Application deploys: from its directories' manifests, or our rendered charts. */
 async function groupsOf(app: App): Promise<string[]> {
   const manifests = handWrittenManifests();
   const paths = app.sources.map((s) => s.path).filter((p): p is string => Boolean(p));
   const objects = paths.includes('gitops/charts/service')
     ? (await renderServices()).flatMap((r) => r.objects)
-    : manifests.filter(({ source }) => paths.some((p) => source.startsWith(`${p}/`)));
+    : [
+        ...manifests.filter(({ source }) => paths.some((p) => source.startsWith(`${p}/`))),
+        ...(paths.includes(dashboardsChart) ? (await renderDashboards()).objects : []),
+      ];
   return [...new Set(objects.map(({ object }) => crdGroupOf(object)))];
 }
 

@@ -1,17 +1,18 @@
-// Offline tier: Grafana dashboards. The JSON files are the source; their ConfigMaps (label
-// grafana_dashboard: "1") must be what scripts/gitops/dashboard-configmaps.ts renders from them;
-// every panel's PromQL must parse (promtool, on a generated rules file). Which metrics exist is
+// Offline tier: Grafana dashboards. The JSON files in gitops/charts/dashboards/dashboards/ are the only
+// committed copy; the chart renders one ConfigMap per file (label grafana_dashboard: "1") when Argo CD
+// syncs it; every panel's PromQL must parse (promtool, on a generated rules file). Which metrics exist is
 // proven against real scrapes by apps/dev/src/observability.e2e.test.ts. Broken fixtures included.
 import { describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configMapFile, renderAll, renderDashboardConfigMap } from '../../scripts/gitops/dashboard-configmaps.ts';
 import { repoRoot, YAML } from './lib/deps.ts';
-import { handWrittenManifests } from './lib/manifests.ts';
+import { template } from './lib/helm.ts';
+import type { Located } from './lib/manifests.ts';
 import {
   dashboardQueries,
   dashboards,
+  dashboardsDir,
   metricNames,
   type Query,
   recordedNames,
@@ -19,10 +20,9 @@ import {
   withGrafanaVariables,
 } from './lib/promql.ts';
 import { runPromtool } from './lib/promtool.ts';
+import { dashboardsChart, renderDashboards } from './lib/render.ts';
 
 setDefaultTimeout(60_000);
-
-const monitoring = join(repoRoot, 'gitops/platform/monitoring');
 
 /** promtool check rules over one recording rule per query: non-zero exit names the broken one. */
 function parseAll(queries: Query[]) {
@@ -32,19 +32,18 @@ function parseAll(queries: Query[]) {
   return runPromtool(['check', 'rules', 'rules.yaml'], work);
 }
 
-/** Dashboards whose ConfigMap is missing or differs from what the JSON renders to. */
-function staleConfigMaps(read: (file: string) => string | undefined): string[] {
-  return renderAll()
-    .filter(([file, text]) => read(file) !== text)
-    .map(([file]) => `${file} is missing or stale: run bun scripts/gitops/dashboard-configmaps.ts`);
+/** Dashboards whose rendered ConfigMap is missing or does not carry the JSON file byte for byte. */
+function unshipped(maps: Located[]): string[] {
+  return Object.keys(dashboards())
+    .filter((file) => {
+      const map = maps.find(
+        ({ object }) => object.metadata.name === `grafana-dashboard-${file.replace(/\.json$/, '')}`,
+      );
+      const data = map?.object.data as Record<string, string> | undefined;
+      return data?.[file] !== readFileSync(join(dashboardsDir, file), 'utf8');
+    })
+    .map((file) => `${file} is not shipped as its ConfigMap`);
 }
-const readCommitted = (file: string) => {
-  try {
-    return readFileSync(join(monitoring, file), 'utf8');
-  } catch {
-    return undefined;
-  }
-};
 
 describe('dashboards', () => {
   test('four dashboards: overview, event pipeline, reminders SLO, Dapr sidecars', () => {
@@ -56,11 +55,11 @@ describe('dashboards', () => {
     ]);
   });
 
-  test('each ConfigMap is rendered from its JSON and labelled for the Grafana sidecar', () => {
-    expect(staleConfigMaps(readCommitted)).toEqual([]);
-    const maps = handWrittenManifests().filter(({ object }) =>
-      object.metadata.name?.toString().startsWith('grafana-dashboard-'),
-    );
+  test('each ConfigMap is rendered from its JSON and labelled for the Grafana sidecar', async () => {
+    const { lint, objects } = await renderDashboards();
+    expect({ ok: lint.ok, out: lint.ok ? '' : lint.stdout }).toEqual({ ok: true, out: '' });
+    expect(unshipped(objects)).toEqual([]);
+    const maps = objects.filter(({ object }) => object.metadata.name?.toString().startsWith('grafana-dashboard-'));
     expect(maps).toHaveLength(4);
     for (const { object } of maps) {
       expect(object.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
@@ -109,14 +108,22 @@ describe('dashboards', () => {
 });
 
 describe('dashboard checks catch broken fixtures', () => {
-  test('a ConfigMap not re-rendered after its JSON changed', () => {
-    const [file, text] = renderAll()[0]!;
-    const stale = (f: string) => (f === file ? text.replace('"refresh": "30s"', '"refresh": "1m"') : readCommitted(f));
-    expect(staleConfigMaps(stale)).toEqual([
-      `${file} is missing or stale: run bun scripts/gitops/dashboard-configmaps.ts`,
-    ]);
-    expect(configMapFile('x')).toBe('grafana-dashboard-x-configmap.yaml');
-    expect(renderDashboardConfigMap('x', '{"title":"X"}')).toContain('grafana_dashboard: "1"');
+  test('a dashboard missing from the rendered chart', async () => {
+    const { objects } = await renderDashboards();
+    const [first] = Object.keys(dashboards());
+    const without = objects.filter(
+      ({ object }) => object.metadata.name !== `grafana-dashboard-${first!.replace(/\.json$/, '')}`,
+    );
+    expect(unshipped(without)).toEqual([`${first} is not shipped as its ConfigMap`]);
+  });
+
+  test('a dashboard file that is not JSON stops the render', async () => {
+    const chart = join(mkdtempSync(join(tmpdir(), 'tasktide-dashboards-')), 'dashboards');
+    cpSync(join(repoRoot, dashboardsChart), chart, { recursive: true });
+    writeFileSync(join(chart, 'dashboards/broken.json'), '{"uid": "broken",');
+    const out = await template('monitoring-config', chart, 'monitoring', []);
+    expect(out.ok).toBe(false);
+    expect(out.stderr).toContain('dashboards/broken.json: not a Grafana dashboard');
   });
 
   test('a panel query that does not parse', () => {

@@ -8,7 +8,7 @@ import { repoRoot } from './lib/deps.ts';
 import { broken, type Loose } from './lib/fixtures.ts';
 import { handWrittenManifests, isYaml, type Located, parseDocuments, walk } from './lib/manifests.ts';
 import { allPolicies } from './lib/policies.ts';
-import { renderServices } from './lib/render.ts';
+import { renderDashboards, renderServices } from './lib/render.ts';
 
 // The first test to render waits for helm to install (cold cache: ~15 s) and the renders.
 setDefaultTimeout(60_000);
@@ -16,6 +16,7 @@ setDefaultTimeout(60_000);
 const everything = async (): Promise<Located[]> => [
   ...handWrittenManifests(),
   ...(await renderServices()).flatMap((r) => r.objects),
+  ...(await renderDashboards()).objects,
 ];
 
 /** Every YAML document in the repository outside node_modules, parsed where it parses. */

@@ -5,7 +5,7 @@ import { describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { localResiliency } from '../../packages/local-stack/src/resiliency.ts';
 import { broken } from './lib/fixtures.ts';
 import { handWrittenManifests, type Located, describe as name } from './lib/manifests.ts';
-import { renderApps, renderServices } from './lib/render.ts';
+import { renderApps, renderDashboards, renderServices } from './lib/render.ts';
 import { validateObject } from './lib/schema.ts';
 
 // The first test to render waits for helm to install (cold cache: ~15 s) and the renders.
@@ -34,6 +34,12 @@ describe('schemas', () => {
 
   test('every rendered service object is valid and has no unknown field', async () => {
     const objects = (await renderServices()).flatMap((r) => r.objects);
+    expect(await problems(objects)).toEqual([]);
+  });
+
+  test('every rendered dashboard ConfigMap is valid and has no unknown field', async () => {
+    const { objects } = await renderDashboards();
+    expect(objects.length).toBeGreaterThan(0);
     expect(await problems(objects)).toEqual([]);
   });
 

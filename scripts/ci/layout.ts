@@ -47,3 +47,13 @@ export function listServices(root: string = REPO_ROOT): string[] {
 export function valuesPath(overlay: Overlay, service: string): string {
   return overlay === 'base' ? `gitops/services/${service}/values.yaml` : `clusters/${overlay}/values/${service}.yaml`;
 }
+
+if (import.meta.main) {
+  // `bun scripts/ci/layout.ts services`: the services as a JSON array, which release.yml's plan job
+  // hands to its image matrices (fromJSON), so the workflow keeps no list of its own.
+  if (Bun.argv[2] !== 'services') {
+    console.error('usage: bun scripts/ci/layout.ts services');
+    process.exit(2);
+  }
+  console.log(JSON.stringify(listServices()));
+}

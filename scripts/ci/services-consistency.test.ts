@@ -2,7 +2,9 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type Check, checkConsistency, formatReport } from './services-consistency.ts';
+import { services as devServices } from '../../apps/dev/src/services.ts';
+import { listServices } from './layout.ts';
+import { type Check, checkConsistency, DERIVED_MATRIX, formatReport } from './services-consistency.ts';
 
 describe('this repository: every service has everything a release needs', () => {
   const report = checkConsistency();
@@ -35,6 +37,10 @@ describe('this repository: every service has everything a release needs', () => 
     );
   });
 
+  test('the local runs (bun dev, dev:dapr) start every service: apps/dev/src/services.ts', () => {
+    expect(devServices.map((d) => d.appId).sort()).toEqual(listServices());
+  });
+
   test('release.yml and the ApplicationSets are well-formed', () => {
     const general = report.findings.filter((f) => !report.services.includes(f.subject));
     expect(general.map((f) => `${f.subject}: ${f.message}`)).toEqual([]);
@@ -60,6 +66,22 @@ describe('the check catches what a broken repository forgets', () => {
     }
     return checkConsistency(root);
   }
+  const release = '.github/workflows/release.yml';
+  /** The fixture's release.yml with both matrices read from a plan job, as the real one does. */
+  const derivedRelease = (text: string) =>
+    text
+      .replaceAll('service: [api, notifier]', `service: ${DERIVED_MATRIX}`)
+      .replaceAll(
+        '    runs-on: ubuntu-24.04\n    strategy:',
+        '    needs: plan\n    runs-on: ubuntu-24.04\n    strategy:',
+      )
+      .replace(
+        'jobs:\n',
+        'jobs:\n  plan:\n    runs-on: ubuntu-24.04\n    outputs:\n' +
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
+          '      services: ${{ steps.services.outputs.services }}\n    steps:\n' +
+          '      - id: services\n        run: echo "services=$(bun scripts/ci/layout.ts services)" >> "$GITHUB_OUTPUT"\n',
+      );
   const found = (report: ReturnType<typeof checkConsistency>) =>
     report.findings.map((f) => `${f.subject} [${f.check}] ${f.message}`);
 
@@ -71,6 +93,11 @@ describe('the check catches what a broken repository forgets', () => {
       'clusters/oke/root-application.yaml → gitops/apps',
       'gitops/appsets/services-applicationset.yaml',
     ]);
+  });
+
+  test("image matrices taken from the plan job's service list pass", () => {
+    const report = broken({ [release]: derivedRelease });
+    expect(report.findings).toEqual([]);
   });
 
   test('a service added to apps/ and nowhere else fails every check', () => {
@@ -89,7 +116,6 @@ describe('the check catches what a broken repository forgets', () => {
     ]);
   });
 
-  const release = '.github/workflows/release.yml';
   const apiValues = 'gitops/services/api/values.yaml';
   const minikubeAppSet = 'clusters/minikube/argocd/services-applicationset.yaml';
   const gitAppSet = 'gitops/appsets/services-applicationset.yaml';
@@ -112,6 +138,16 @@ describe('the check catches what a broken repository forgets', () => {
           // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
           t.replace('service: [api, notifier]', 'service: ${{ fromJSON(needs.plan.outputs.s) }}'),
       },
+      `${release} [release] jobs.image-build.strategy.matrix.service must list the services literally`,
+    ],
+    [
+      'a matrix from a plan job that does not print the services',
+      { [release]: (t: string) => derivedRelease(t).replace('layout.ts services', 'release-plan.ts') },
+      `${release} [release] jobs.image-build.strategy.matrix.service must list the services literally`,
+    ],
+    [
+      'a matrix from the plan job in a job that does not need it',
+      { [release]: (t: string) => derivedRelease(t).replace('    needs: plan\n', '') },
       `${release} [release] jobs.image-build.strategy.matrix.service must list the services literally`,
     ],
     [

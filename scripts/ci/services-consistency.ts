@@ -2,7 +2,9 @@
 /**
  * Nothing forgotten when a service is added: every service under apps/ must have an image job in
  * release.yml, a gitops/services/<svc>/values.yaml naming a pushable image, a tag overlay per
- * cluster, and an entry in the Argo CD ApplicationSet that deploys services.
+ * cluster, and an entry in the Argo CD ApplicationSet that deploys services. An image matrix may
+ * list the services literally or take them from the plan job (DERIVED_MATRIX), which prints
+ * listServices() itself, so it cannot drift.
  *
  * The GitOps layers arrive in steps, so each check applies once its layer exists: values once
  * gitops/services/ exists, overlays once clusters/<cluster>/values/ exists, ApplicationSet entries
@@ -20,6 +22,10 @@ import { parse, parseAllDocuments } from 'yaml';
 import { CLUSTERS, type Cluster, COMMIT_SHA, GHCR_REPOSITORY, listServices, REPO_ROOT, valuesPath } from './layout.ts';
 
 export const RELEASE_WORKFLOW = '.github/workflows/release.yml';
+/** An image matrix that is the plan job's output of `bun scripts/ci/layout.ts services`. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
+export const DERIVED_MATRIX = '${{ fromJSON(needs.plan.outputs.services) }}';
+const SERVICES_COMMAND = 'scripts/ci/layout.ts services';
 /** What the image contains for the PreSync migration Job to run (scripts/ci/build-service.ts). */
 export const MIGRATION_ENTRYPOINTS = ['/app/migrate.js', 'migrate.js'];
 
@@ -105,8 +111,14 @@ function checkReleaseMatrix(root: string, services: string[], add: (s: string, c
   }
   for (const [name, job] of jobs) {
     const listed = asRecord(asRecord(asRecord(job).strategy).matrix).service;
+    if (listed === DERIVED_MATRIX && planPrintsServices(asRecord(workflow?.jobs), asRecord(job))) continue;
     if (!Array.isArray(listed)) {
-      add(RELEASE_WORKFLOW, 'release', `jobs.${name}.strategy.matrix.service must list the services literally`);
+      add(
+        RELEASE_WORKFLOW,
+        'release',
+        `jobs.${name}.strategy.matrix.service must list the services literally (or be ${DERIVED_MATRIX}, ` +
+          `with jobs.plan.outputs.services from a step running \`bun ${SERVICES_COMMAND}\`)`,
+      );
       continue;
     }
     for (const service of services) {
@@ -116,6 +128,19 @@ function checkReleaseMatrix(root: string, services: string[], add: (s: string, c
       add(String(extra), 'release', `jobs.${name} builds "${extra}" but apps/${extra}/src/main.ts does not exist`);
     }
   }
+}
+
+/** True when `job` needs the plan job and that job outputs what `bun scripts/ci/layout.ts services` prints. */
+function planPrintsServices(jobs: Doc, job: Doc): boolean {
+  const needs = asArray(job.needs).length ? asArray(job.needs) : [job.needs];
+  if (!needs.includes('plan')) return false;
+  const plan = asRecord(jobs.plan);
+  const stepId = String(asRecord(plan.outputs).services ?? '').match(
+    /^\$\{\{\s*steps\.([\w-]+)\.outputs\.services\s*\}\}$/,
+  )?.[1];
+  return asArray(plan.steps)
+    .map(asRecord)
+    .some((step) => step.id === stepId && String(step.run ?? '').includes(SERVICES_COMMAND));
 }
 
 function checkBaseValues(

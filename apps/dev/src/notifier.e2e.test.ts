@@ -5,11 +5,10 @@ import { createTestDb, dbKinds } from '@tasktide/db/testing';
 import { eventually as poll } from '@tasktide/service-kit/testing';
 import { Webhook } from 'standardwebhooks';
 import { createSystem, type System } from './system.ts';
+import { testSystemEnv } from './testing/system.ts';
 
 const env = {
-  NODE_ENV: 'test',
-  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-  JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0000',
+  ...testSystemEnv,
   WEBHOOK_SIGNING_KEY: 'e2e-webhook-master-key-0000000000000000',
   REMINDER_SWEEP_EVERY_MS: '500',
   REMINDER_SWEEP_GRACE_MS: '1500',

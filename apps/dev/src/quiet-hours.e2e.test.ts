@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { apiClient } from '@tasktide/api/testing';
 import { type DbHandle, rowsOf, sql } from '@tasktide/db';
-import { createTestDb, dbKinds } from '@tasktide/db/testing';
+import { dbKinds } from '@tasktide/db/testing';
 import { createTestClock, type TestClock } from '@tasktide/service-kit';
-import { createSystem, type System } from './system.ts';
+import type { System } from './system.ts';
+import { startTestSystem, type TestSystem } from './testing/system.ts';
 
 /**
  * Notification kinds, preferences and quiet hours through the whole embedded system, on a test
@@ -12,8 +12,6 @@ import { createSystem, type System } from './system.ts';
  * a high-priority task's comes at once. Everything is compared after system.settle().
  */
 const env = {
-  NODE_ENV: 'test',
-  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   JWT_SECRET: 'quiet-secret-quiet-secret-quiet-secret-00',
   WEBHOOK_SIGNING_KEY: 'quiet-webhook-master-key-0000000000000000',
   REMINDER_SWEEP_EVERY_MS: '200',
@@ -49,20 +47,21 @@ describe.each(dbKinds())('notification kinds, preferences and quiet hours (embed
   let db: DbHandle;
   let system: System;
   let clock: TestClock;
-  let client: ReturnType<typeof apiClient>;
+  let client: TestSystem['client'];
+  let stop: TestSystem['stop'];
   // Monday 2030-01-07, 21:00 in Berlin.
   const start = new Date('2030-01-07T20:00:00Z');
   beforeAll(async () => {
-    db = await createTestDb(kind);
     clock = createTestClock(start);
-    system = await createSystem({ db, env, clock, bus: { pollMs: 20, backoffMs: 20 }, jobsPollMs: 20 });
-    system.start();
-    client = apiClient((r) => system.app.handle(r));
+    ({ system, client, stop } = await startTestSystem(kind, {
+      env,
+      clock,
+      bus: { pollMs: 20, backoffMs: 20 },
+      jobsPollMs: 20,
+    }));
+    db = system.db;
   }, 120_000);
-  afterAll(async () => {
-    await system.stop();
-    await db.close();
-  });
+  afterAll(() => stop());
 
   const at = async (iso: string) => {
     clock.advance(new Date(iso).getTime() - clock.now().getTime());

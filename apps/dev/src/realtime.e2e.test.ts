@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { apiClient } from '@tasktide/api/testing';
-import { createTestDb, dbKinds } from '@tasktide/db/testing';
+import { dbKinds } from '@tasktide/db/testing';
 import { connectRealtime, type RealtimeClient, stopListening } from '@tasktide/realtime/testing';
-import { createSystem, type System } from './system.ts';
+import type { System } from './system.ts';
+import { startTestSystem, type TestSystem } from './testing/system.ts';
 
 // Embedded mode end to end over a real socket: api → outbox → relay → in-process bus
 // (task-updates) → realtime → WebSocket, all mounted on the one `bun dev` app.
 describe.each(dbKinds())('realtime end to end (embedded, %s)', (kind) => {
   let system: System;
   let server: ReturnType<System['app']['listen']>;
-  let client: ReturnType<typeof apiClient>;
+  let client: TestSystem['client'];
+  let stop: TestSystem['stop'];
   let wsBase: string;
   const sockets: RealtimeClient[] = [];
   const connect = async (query: string) => {
@@ -19,27 +20,15 @@ describe.each(dbKinds())('realtime end to end (embedded, %s)', (kind) => {
   };
 
   beforeAll(async () => {
-    const db = await createTestDb(kind);
-    system = await createSystem({
-      db,
-      env: {
-        NODE_ENV: 'test',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0000',
-      },
-      bus: { pollMs: 50, backoffMs: 50 },
-    });
+    ({ system, client, stop } = await startTestSystem(kind));
     server = system.app.listen({ port: 0, hostname: '127.0.0.1' });
-    system.start();
-    client = apiClient((r) => system.app.handle(r));
     wsBase = `ws://127.0.0.1:${server.server?.port}/ws`;
   }, 120_000);
   afterAll(async () => {
     for (const s of sockets) s.close();
     await Promise.all(sockets.map((s) => s.closed));
     await stopListening(server.server);
-    await system.stop();
-    await system.db.close();
+    await stop();
   });
 
   test("a task changed through the api reaches every open socket of its owner, and nobody else's", async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { apiClient } from '@tasktide/api/testing';
-import { createTestDb, dbKinds } from '@tasktide/db/testing';
+import { dbKinds } from '@tasktide/db/testing';
 import { occurrenceJobName } from '@tasktide/recurrence-service/on-schedule';
 import { createTestClock } from '@tasktide/service-kit';
-import { createSystem, type System } from './system.ts';
+import type { System } from './system.ts';
+import { startTestSystem, type TestSystem } from './testing/system.ts';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -15,34 +15,25 @@ type Item = { id: string; due_at: string; status: string; parent_id: string | nu
 describe.each(dbKinds())('recurrence on schedule end to end (embedded, %s)', (kind) => {
   const clock = createTestClock(new Date('2030-01-07T08:00:00Z'));
   let system: System;
-  let client: ReturnType<typeof apiClient>;
+  let client: TestSystem['client'];
+  let stop: TestSystem['stop'];
   let token: string;
   beforeAll(async () => {
-    const db = await createTestDb(kind);
-    system = await createSystem({
-      db,
+    ({ system, client, stop } = await startTestSystem(kind, {
       clock,
       env: {
-        NODE_ENV: 'test',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0000',
         // The sweep races the jobs on every jump of the clock: one occurrence per slot anyway.
         RECURRENCE_SWEEP_EVERY_MS: '100',
         RECURRENCE_SWEEP_GRACE_MS: '0',
       },
       bus: { pollMs: 20, backoffMs: 20, maxBackoffMs: 200 },
       jobsPollMs: 20,
-    });
-    system.start();
-    client = apiClient((r) => system.app.handle(r));
+    }));
     const u = await client.signUp({ timezone: 'UTC' });
     // A personal token: the test clock moves past an access token's hour.
     token = (await client.call('POST', '/api/v1/tokens', { token: u.token, body: { name: 'e2e' } })).body.token;
   }, 120_000);
-  afterAll(async () => {
-    await system.stop();
-    await system.db.close();
-  });
+  afterAll(() => stop());
 
   const createDaily = async (title: string) => {
     const res = await client.call('POST', '/api/v1/tasks', {

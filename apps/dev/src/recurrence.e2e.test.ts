@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { apiClient } from '@tasktide/api/testing';
-import { createTestDb, dbKinds } from '@tasktide/db/testing';
+import { dbKinds } from '@tasktide/db/testing';
 import { eventually as poll } from '@tasktide/service-kit/testing';
-import { createSystem, type System } from './system.ts';
+import type { System } from './system.ts';
+import { startTestSystem, type TestSystem } from './testing/system.ts';
 
 /** The test kit's poller, with this file's patience. */
 const eventually = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000) =>
@@ -11,25 +11,12 @@ const eventually = <T>(what: string, probe: () => Promise<T | undefined>, timeou
 // Embedded mode end to end: api → outbox → relay → in-process bus → recurrence → api.
 describe.each(dbKinds())('recurrence end to end (embedded, %s)', (kind) => {
   let system: System;
-  let client: ReturnType<typeof apiClient>;
+  let client: TestSystem['client'];
+  let stop: TestSystem['stop'];
   beforeAll(async () => {
-    const db = await createTestDb(kind);
-    system = await createSystem({
-      db,
-      env: {
-        NODE_ENV: 'test',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0000',
-      },
-      bus: { pollMs: 50, backoffMs: 50 },
-    });
-    system.start();
-    client = apiClient((r) => system.app.handle(r));
+    ({ system, client, stop } = await startTestSystem(kind));
   }, 120_000);
-  afterAll(async () => {
-    await system.stop();
-    await system.db.close();
-  });
+  afterAll(() => stop());
 
   test('completing a recurring task creates exactly one next occurrence, linked to its series', async () => {
     const u = await client.signUp();

@@ -1,8 +1,5 @@
 import { join } from 'node:path';
-import { apiService } from '@tasktide/api/definition';
-import { auditService } from '@tasktide/audit/definition';
 import { createDb, type DbHandle } from '@tasktide/db';
-import { notifierService } from '@tasktide/notifier/definition';
 import {
   createBusMetrics,
   createEmbeddedRuntime,
@@ -13,8 +10,6 @@ import {
   processConfigSchema,
   type ServiceDefinition,
 } from '@tasktide/platform';
-import { realtimeService } from '@tasktide/realtime/definition';
-import { recurrenceService } from '@tasktide/recurrence-service/definition';
 import {
   type Clock,
   ConfigError,
@@ -27,18 +22,9 @@ import {
   startTracing,
   systemClock,
 } from '@tasktide/service-kit';
+import { services } from './services.ts';
 
-/**
- * Every service of the system, each with its one composition root. `bun dev` mounts them all in
- * one process; each one's main.ts runs it alone. A new service is one entry here.
- */
-export const services: ServiceDefinition[] = [
-  apiService,
-  recurrenceService,
-  notifierService,
-  auditService,
-  realtimeService,
-] as ServiceDefinition[];
+export { services };
 
 /**
  * The whole system in one process on embedded adapters — what `bun dev` serves and what the

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { repoRoot } from './deps.ts';
 import { handWrittenManifests } from './manifests.ts';
 import { groupsOf } from './promtool.ts';
+import { dashboardsChart } from './render.ts';
 
 const keywords = new Set([
   'by',
@@ -66,7 +67,7 @@ export const withGrafanaVariables = (expr: string) =>
 
 type Panel = { title?: string; type?: string; targets?: { expr?: string }[]; panels?: Panel[] };
 
-export const dashboardsDir = join(repoRoot, 'gitops/platform/monitoring/dashboards');
+export const dashboardsDir = join(repoRoot, dashboardsChart, 'dashboards');
 
 /** Every dashboard JSON file by name. */
 export function dashboards(): Record<string, { uid?: string; title?: string; panels?: Panel[]; templating?: unknown }> {

@@ -8,6 +8,8 @@ export type Service = (typeof services)[number];
 
 export const serviceChart = 'gitops/charts/service';
 export const appsChart = 'gitops/apps';
+/** Grafana dashboards: JSON files in its dashboards/, rendered into ConfigMaps (no values). */
+export const dashboardsChart = 'gitops/charts/dashboards';
 export const serviceValueFiles = (service: string, cluster: string) => [
   `gitops/services/${service}/values.yaml`,
   `clusters/${cluster}/values/${service}.yaml`,
@@ -33,6 +35,7 @@ async function renderOne(
 
 let cache: Promise<Rendered[]> | undefined;
 let appsCache: Promise<Rendered[]> | undefined;
+let dashboardsCache: Promise<Pick<Rendered, 'lint' | 'objects'>> | undefined;
 
 /** Every service × cluster, linted and rendered once per test run (shared by all test files). */
 export function renderServices(): Promise<Rendered[]> {
@@ -63,6 +66,15 @@ export function renderApps(): Promise<Rendered[]> {
     })),
   );
   return appsCache;
+}
+
+/**
+ * The dashboards chart as Argo CD's monitoring-config Application renders it (release = Application
+ * name, no value files; the same objects on every cluster).
+ */
+export function renderDashboards(): Promise<Pick<Rendered, 'lint' | 'objects'>> {
+  dashboardsCache ??= renderOne(dashboardsChart, 'monitoring-config', 'monitoring', [], 'dashboards');
+  return dashboardsCache;
 }
 
 export { helm };

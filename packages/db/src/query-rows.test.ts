@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
-import { type DbHandle, queryRows, rowsOf } from './index.ts';
-import { createTestDb, dbKinds } from './testing.ts';
+import { queryRows, rowsOf } from './index.ts';
+import { dbKinds, useTestDb } from './testing.ts';
 
 // queryRows reaches the driver through drizzle's session (not public API): pinned here for both
 // drivers, on the pool and inside a transaction, with the parameter kinds the api binds.
 describe.each(dbKinds())('queryRows on %s', (kind) => {
-  let db: DbHandle;
-  beforeAll(async () => {
-    db = await createTestDb(kind);
-    await db.db.execute(sql`create table t (id int primary key, tags text[], at timestamptz, doc jsonb)`);
-  });
-  afterAll(async () => db.close());
+  const db = useTestDb(kind, { ddl: ['create table t (id int primary key, tags text[], at timestamptz, doc jsonb)'] });
 
   const insert = 'insert into t (id, tags, at, doc) values ($1, $2, $3, $4::jsonb) returning id, tags, at, doc';
 

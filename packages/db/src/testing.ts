@@ -1,5 +1,7 @@
+import { afterAll, beforeAll } from 'bun:test';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { createDb, type DbHandle } from './index.ts';
+import { createDb, type DbHandle, type MigrateOptions } from './index.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -33,4 +35,34 @@ export async function createTestDb(kind: DbKind): Promise<DbHandle> {
       await admin.end();
     },
   };
+}
+
+/**
+ * The per-file database set-up every DB test repeated: a fresh `createTestDb(kind)` before the
+ * enclosing describe's tests (with `migrations` run, then raw `ddl` statements), closed after them.
+ * Returns the handle at once; its fields are filled in by the beforeAll, so use it inside tests and
+ * later hooks only. Hooks run in the order they are declared: call it before hooks that need the db.
+ *
+ * @example
+ * describe.each(dbKinds())('replay buffer (%s)', (kind) => {
+ *   const db = useTestDb(kind, { migrations: [realtimeMigrations] });
+ *   test('…', async () => { const buffer = createReplayBuffer(db.db); … });
+ * });
+ */
+export function useTestDb(
+  kind: DbKind,
+  {
+    migrations = [],
+    ddl = [],
+    timeoutMs = 60_000,
+  }: { migrations?: MigrateOptions[]; ddl?: string[]; timeoutMs?: number } = {},
+): DbHandle {
+  const handle = {} as DbHandle;
+  beforeAll(async () => {
+    Object.assign(handle, await createTestDb(kind));
+    for (const m of migrations) await handle.migrate(m);
+    for (const statement of ddl) await handle.db.execute(sql.raw(statement));
+  }, timeoutMs);
+  afterAll(() => handle.close());
+  return handle;
 }

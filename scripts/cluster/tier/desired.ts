@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@tasktide/local-stack';
 import { argocdVersion, type Obtained, obtain } from '../../platform/charts/obtain.ts';
@@ -140,6 +140,17 @@ export async function desiredState(cluster: 'minikube' | 'oke', env: RenderEnv):
 export async function objectsOf(plan: AppPlan, env: RenderEnv): Promise<Obj[]> {
   const src = plan.source;
   if ('helm' in src) return render(src.helm, env);
-  if ('paths' in src) return src.paths.flatMap(readDirectory);
+  if ('paths' in src) {
+    // Argo CD renders a path holding a Chart.yaml with helm (release = the Application's name, no
+    // value files: gitops/charts/dashboards), and reads any other path as a directory of manifests.
+    const perPath = await Promise.all(
+      src.paths.map((path) =>
+        existsSync(join(repoRoot, path, 'Chart.yaml'))
+          ? render({ release: plan.name, chart: path, namespace: plan.namespace, valueFiles: [] }, env)
+          : readDirectory(path),
+      ),
+    );
+    return perPath.flat();
+  }
   return src.crds.crds.flatMap((file) => parseObjects(readFileSync(file, 'utf8'), file));
 }

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { type DbHandle, pgErrorCode, rowsOf } from '@tasktide/db';
-import { createTestDb, dbKinds } from '@tasktide/db/testing';
+import { describe, expect, test } from 'bun:test';
+import { pgErrorCode, rowsOf } from '@tasktide/db';
+import { dbKinds, useTestDb } from '@tasktide/db/testing';
 import { asc, eq, sql } from 'drizzle-orm';
 import { auditMigrations } from '../db/migrations.ts';
 import { chainHeads, events } from '../db/schema.ts';
@@ -10,14 +10,7 @@ import { GENESIS_HASH, rowHash } from './hash.ts';
 import { verifyChain } from './verify.ts';
 
 describe.each(dbKinds())('appending to the hash chain (%s)', (kind) => {
-  let db: DbHandle;
-  beforeAll(async () => {
-    db = await createTestDb(kind);
-    await db.migrate(auditMigrations);
-  }, 60_000);
-  afterAll(async () => {
-    await db.close();
-  });
+  const db = useTestDb(kind, { migrations: [auditMigrations] });
   const rowsOfUser = (userId: string) =>
     db.db.select().from(events).where(eq(events.userId, userId)).orderBy(asc(events.seq));
 

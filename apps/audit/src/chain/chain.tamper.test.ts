@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import type { DbHandle } from '@tasktide/db';
-import { createTestDb, dbKinds } from '@tasktide/db/testing';
+import { describe, expect, test } from 'bun:test';
+import { dbKinds, useTestDb } from '@tasktide/db/testing';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { auditMigrations } from '../db/migrations.ts';
 import { events } from '../db/schema.ts';
@@ -14,14 +13,7 @@ import { verifyChain } from './verify.ts';
  * change the log, switch it on again. The chain must point at the first row that no longer fits.
  */
 describe.each(dbKinds())('verifying a chain detects tampering (%s)', (kind) => {
-  let db: DbHandle;
-  beforeAll(async () => {
-    db = await createTestDb(kind);
-    await db.migrate(auditMigrations);
-  }, 60_000);
-  afterAll(async () => {
-    await db.close();
-  });
+  const db = useTestDb(kind, { migrations: [auditMigrations] });
 
   async function chainOf(length: number) {
     const user = crypto.randomUUID();

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import type { DbHandle } from '@tasktide/db';
-import { createTestDb } from '@tasktide/db/testing';
+import { describe, expect, test } from 'bun:test';
+import { useTestDb } from '@tasktide/db/testing';
 import { createEvent } from '@tasktide/events';
 import { sql } from 'drizzle-orm';
 import { notifierMigrations } from '../db/migrations.ts';
@@ -28,12 +27,7 @@ const remindersOf = <R extends { kind: string }>(ops: { register: R[] }) =>
   ops.register.filter((r) => r.kind === 'reminder');
 
 describe('reminder planning judges "in the past" at commit time', () => {
-  let db: DbHandle;
-  beforeAll(async () => {
-    db = await createTestDb('pglite');
-    await db.migrate(notifierMigrations);
-  }, 60_000);
-  afterAll(() => db.close());
+  const db = useTestDb('pglite', { migrations: [notifierMigrations] });
 
   test('a reminder ahead at commit is scheduled even when the event arrives after its time', async () => {
     const committedAt = Date.now() - 10_000;
@@ -60,12 +54,7 @@ describe('reminder planning judges "in the past" at commit time', () => {
 });
 
 describe('a reminder comes back when the task comes back', () => {
-  let db: DbHandle;
-  beforeAll(async () => {
-    db = await createTestDb('pglite');
-    await db.migrate(notifierMigrations);
-  }, 60_000);
-  afterAll(() => db.close());
+  const db = useTestDb('pglite', { migrations: [notifierMigrations] });
 
   const userId = crypto.randomUUID();
   const ctx = { userId, correlationId: 'c' };

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import type { DbHandle } from '@tasktide/db';
-import { createTestDb } from '@tasktide/db/testing';
+import { afterAll, describe, expect, test } from 'bun:test';
+import { useTestDb } from '@tasktide/db/testing';
 import { parseEvent } from '@tasktide/events';
 import { eventually } from '@tasktide/service-kit/testing';
 import { and, eq, sql } from 'drizzle-orm';
@@ -12,7 +11,7 @@ import { createWebhookSender } from './sender.ts';
 // A webhook delivery that gives up leaves exactly one notification.failed in the notifier's
 // outbox, written with the failed status (the audit service records what the outbox publishes).
 describe('a webhook delivery that exhausts its attempts', () => {
-  let db: DbHandle;
+  const db = useTestDb('pglite', { migrations: [notifierMigrations] });
   let hits = 0;
   let failFirst = Number.POSITIVE_INFINITY;
   const receiver = Bun.serve({
@@ -20,14 +19,7 @@ describe('a webhook delivery that exhausts its attempts', () => {
     hostname: '127.0.0.1',
     fetch: () => (++hits <= failFirst ? new Response('nope', { status: 503 }) : new Response('ok')),
   });
-  beforeAll(async () => {
-    db = await createTestDb('pglite');
-    await db.migrate(notifierMigrations);
-  }, 60_000);
-  afterAll(async () => {
-    receiver.stop(true);
-    await db.close();
-  });
+  afterAll(() => receiver.stop(true));
 
   const sender = (onOutboxWrite?: () => void) =>
     createWebhookSender({

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import type { DbHandle } from '@tasktide/db';
-import { createTestDb, dbKinds } from '@tasktide/db/testing';
+import { describe, expect, test } from 'bun:test';
+import { dbKinds, useTestDb } from '@tasktide/db/testing';
 import { createEvent } from '@tasktide/events';
 import { realtimeMigrations } from '../db/migrations.ts';
 import { type BufferedEvent, createReplayBuffer } from './service.ts';
@@ -13,12 +12,7 @@ const eventFor = (userId: string) =>
   ) as unknown as BufferedEvent;
 
 describe.each(dbKinds())('replay buffer (%s)', (kind) => {
-  let db: DbHandle;
-  beforeAll(async () => {
-    db = await createTestDb(kind);
-    await db.migrate(realtimeMigrations);
-  });
-  afterAll(async () => db.close());
+  const db = useTestDb(kind, { migrations: [realtimeMigrations] });
 
   test('a resuming client gets exactly the events after the one it saw, in arrival order, only its own', async () => {
     const buffer = createReplayBuffer(db.db);

@@ -84,6 +84,40 @@ export function createDaprPlatform(opts: DaprPlatformOptions): Platform {
     };
   }
 
+  /** One item saved to the state store; `ttlSeconds` becomes daprd's `ttlInSeconds` metadata. */
+  const saveItem = (
+    key: string,
+    value: unknown,
+    { ttlSeconds }: { ttlSeconds?: number },
+    extra: { etag?: string; options?: { concurrency: 'first-write' } } = {},
+  ) =>
+    call(`/state/${stateStore}`, {
+      method: 'POST',
+      body: JSON.stringify([
+        { key, value, ...extra, metadata: ttlSeconds ? { ttlInSeconds: String(ttlSeconds) } : undefined },
+      ]),
+    });
+
+  /**
+   * A first-write save (a claim, or a replace at `etag`): true when it landed, false when another
+   * writer got there first or the etag moved.
+   */
+  async function saveFirstWrite(
+    op: 'claim' | 'replace',
+    key: string,
+    value: unknown,
+    o: { ttlSeconds?: number },
+    etag?: string,
+  ): Promise<boolean> {
+    const res = await saveItem(key, value, o, { etag, options: { concurrency: 'first-write' } });
+    if (res.ok) return true;
+    if (res.status === 409) return false;
+    const body = await res.text();
+    // state.postgresql v2 reports a lost first-write as ERR_STATE_SAVE "no item was updated" (500).
+    if (/no item was updated|etag/i.test(body)) return false;
+    throw new Error(`state ${op} ${key}: ${res.status} ${body}`);
+  }
+
   const state: StateStore = {
     async get<T>(key: string): Promise<StateEntry<T> | null> {
       const res = await call(`/state/${stateStore}/${encodeURIComponent(key)}`);
@@ -92,52 +126,11 @@ export function createDaprPlatform(opts: DaprPlatformOptions): Platform {
       return { value: (await res.json()) as T, etag: res.headers.get('etag') ?? '' };
     },
     async set(key, value, o = {}) {
-      const res = await call(`/state/${stateStore}`, {
-        method: 'POST',
-        body: JSON.stringify([
-          { key, value, metadata: o.ttlSeconds ? { ttlInSeconds: String(o.ttlSeconds) } : undefined },
-        ]),
-      });
+      const res = await saveItem(key, value, o);
       if (!res.ok) throw new Error(`state set ${key}: ${res.status} ${await res.text()}`);
     },
-    async claim(key, value, o = {}) {
-      const res = await call(`/state/${stateStore}`, {
-        method: 'POST',
-        body: JSON.stringify([
-          {
-            key,
-            value,
-            options: { concurrency: 'first-write' },
-            metadata: o.ttlSeconds ? { ttlInSeconds: String(o.ttlSeconds) } : undefined,
-          },
-        ]),
-      });
-      if (res.ok) return true;
-      if (res.status === 409) return false;
-      const body = await res.text();
-      // state.postgresql v2 reports a lost first-write as ERR_STATE_SAVE "no item was updated" (500).
-      if (/no item was updated|etag/i.test(body)) return false;
-      throw new Error(`state claim ${key}: ${res.status} ${body}`);
-    },
-    async replace(key, value, etag, o = {}) {
-      const res = await call(`/state/${stateStore}`, {
-        method: 'POST',
-        body: JSON.stringify([
-          {
-            key,
-            value,
-            etag,
-            options: { concurrency: 'first-write' },
-            metadata: o.ttlSeconds ? { ttlInSeconds: String(o.ttlSeconds) } : undefined,
-          },
-        ]),
-      });
-      if (res.ok) return true;
-      if (res.status === 409) return false;
-      const body = await res.text();
-      if (/no item was updated|etag/i.test(body)) return false;
-      throw new Error(`state replace ${key}: ${res.status} ${body}`);
-    },
+    claim: (key, value, o = {}) => saveFirstWrite('claim', key, value, o),
+    replace: (key, value, etag, o = {}) => saveFirstWrite('replace', key, value, o, etag),
     async delete(key) {
       const res = await call(`/state/${stateStore}/${encodeURIComponent(key)}`, { method: 'DELETE' });
       if (!res.ok) throw new Error(`state delete ${key}: ${res.status}`);
