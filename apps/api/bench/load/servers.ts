@@ -39,9 +39,14 @@ export async function bundleApi(dir: string): Promise<string> {
   return join(out, 'main.js');
 }
 
-/** BENCH_CPU_PROF=<dir>: every api process writes a V8 CPU profile there when it stops. */
-const profileFlags = () =>
-  process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+/**
+ * BENCH_CPU_PROF=<dir>: every api process writes a V8 CPU profile there when it stops.
+ * BENCH_BUN_FLAGS="--smol …": runtime flags for an A/B run against the image's plain `bun main.js`.
+ */
+const profileFlags = () => [
+  ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+  ...(process.env.BENCH_BUN_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+];
 
 export async function startTasktide(opts: {
   main: string;
