@@ -46,10 +46,13 @@ if [ "${TASKTIDE_SKIP_KUBE:-0}" != 1 ]; then
   step "cluster-tier tools (control plane, injector, charts, OpenTofu, Argo CD): built in the background, at low priority, while the other tiers run (cached after the first run)"
   argocd_flag=""
   [ "${TASKTIDE_SKIP_ARGOCD:-0}" = 1 ] && argocd_flag=--no-argocd
-  # Its own process group, so the cleanup can stop a build a failed run leaves behind.
-  setsid nice -n 19 bash scripts/platform/install-cluster-tools.sh "$work/cluster-tools.env" $argocd_flag \
-    >"$work/cluster-tools.log" 2>&1 &
+  # Its own process group, so the cleanup can stop a build a failed run leaves behind. Its stdout
+  # is the readiness signal (a line per finished stage), read through a FIFO.
+  mkfifo "$work/cluster-tools.ready"
+  setsid nice -n 19 bash scripts/platform/install-cluster-tools.sh "$work/cluster-tools" $argocd_flag \
+    >"$work/cluster-tools.ready" 2>"$work/cluster-tools.log" &
   cluster_tools_pid=$!
+  exec 4<"$work/cluster-tools.ready"
 fi
 
 step "schemathesis for the fuzz tier (PyPI, cached venv)"
@@ -95,33 +98,52 @@ run_tests() {
   scripts/platform/leftovers.sh "$work/tmp" 30 "$group" || leaked=1
 }
 
-# Waits for the background build and takes its tool locations; a failed build fails the run.
+# `await_cluster_tools <stage>` (kube, argocd): waits for that stage of the background build and
+# takes its tool locations; a failed build fails the run.
+log_printed=0
 await_cluster_tools() {
   [ -n "$cluster_tools_pid" ] || return 0
-  step "waiting for the cluster-tier tools"
-  local code=0
-  wait "$cluster_tools_pid" || code=$?
-  cluster_tools_pid=""
-  cat "$work/cluster-tools.log" >&2
-  if [ "$code" != 0 ] || [ ! -f "$work/cluster-tools.env" ]; then
+  local stage=$1 got=""
+  step "waiting for the cluster-tier tools: $stage"
+  while [ "$got" != "$stage" ] && read -r got <&4; do :; done
+  tail -n "+$((log_printed + 1))" "$work/cluster-tools.log" >&2
+  log_printed=$(wc -l <"$work/cluster-tools.log")
+  if [ "$got" != "$stage" ]; then
+    local code=0
+    wait "$cluster_tools_pid" || code=$?
+    cluster_tools_pid=""
     echo "FAIL: building the cluster-tier tools failed (exit $code, log above)" >&2
     status=1
     return 1
   fi
-  # shellcheck disable=SC1091 # written by install-cluster-tools.sh
-  source "$work/cluster-tools.env"
+  # shellcheck disable=SC1090 # written by install-cluster-tools.sh
+  source "$work/cluster-tools.$stage.env"
 }
 
 phase=0
+argocd_stage=argocd
+[ "${TASKTIDE_SKIP_ARGOCD:-0}" = 1 ] && argocd_stage=""
 if [ $# -gt 0 ]; then
-  await_cluster_tools && run_tests "$*" "" "$@"
+  await_cluster_tools kube && { [ -z "$argocd_stage" ] || await_cluster_tools argocd; } &&
+    run_tests "$*" "" "$@"
 elif [ -n "$cluster_tools_pid" ]; then
-  # The cluster tiers skip themselves in the first pass and run alone in the second.
+  # The cluster tiers skip themselves in the first pass; the Kubernetes tiers run while Argo CD
+  # may still be building, the Argo CD tiers last.
   run_tests "every tier but the cluster tiers" "TASKTIDE_KUBE TASKTIDE_ARGOCD"
-  await_cluster_tools && run_tests "the cluster tiers (scripts/cluster)" "" scripts/cluster
+  if await_cluster_tools kube; then
+    run_tests "the Kubernetes tiers (scripts/cluster)" "TASKTIDE_ARGOCD" scripts/cluster
+    if [ -n "$argocd_stage" ] && await_cluster_tools argocd; then
+      run_tests "the Argo CD tiers (scripts/cluster/argocd-*)" "" scripts/cluster/argocd-
+    fi
+  fi
 else
   run_tests "everything" ""
 fi
+if [ -n "$cluster_tools_pid" ]; then
+  wait "$cluster_tools_pid" || { echo "FAIL: the cluster-tier tools build failed" >&2; status=1; }
+  cluster_tools_pid=""
+fi
+exec 4<&- 2>/dev/null || true
 echo "bun: $passed_total passed, $failed_total failed"
 
 step "nothing left running"
