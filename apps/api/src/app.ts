@@ -21,6 +21,7 @@ import { calendarRoutes } from './calendar/index.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiDeps } from './context.ts';
 import { internalRoutes } from './internal/index.ts';
+import { projectRoutes } from './projects/index.ts';
 import { recurrencePreviewRoutes } from './recurrence-preview/index.ts';
 import { taskRoutes } from './tasks/index.ts';
 import { createTaskMetrics } from './tasks/metrics.ts';
@@ -56,6 +57,7 @@ export function apiRoutes(deps: ApiDeps) {
         .use(tokenRoutes(deps))
         .use(taskParseRoutes(deps))
         .use(taskRoutes(deps))
+        .use(projectRoutes(deps))
         .use(recurrencePreviewRoutes(deps))
         .use(calendarRoutes(deps)),
     )

@@ -90,6 +90,8 @@ async function insertSuccessor(
     .values({
       id: Bun.randomUUIDv7(),
       userId: parent.userId,
+      projectId: parent.projectId,
+      assigneeId: parent.assigneeId,
       title: parent.title,
       description: parent.description,
       priority: parent.priority,
