@@ -18,6 +18,7 @@ import { accountRoutes } from './accounts/index.ts';
 import { createAccountLimits } from './accounts/limits.ts';
 import { createSessionCheck } from './accounts/sessions.ts';
 import { calendarRoutes } from './calendar/index.ts';
+import { commentRoutes } from './comments/index.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiDeps } from './context.ts';
 import { internalRoutes } from './internal/index.ts';
@@ -58,6 +59,7 @@ export function apiRoutes(deps: ApiDeps) {
         .use(taskParseRoutes(deps))
         .use(taskRoutes(deps))
         .use(projectRoutes(deps))
+        .use(commentRoutes(deps))
         .use(recurrencePreviewRoutes(deps))
         .use(calendarRoutes(deps)),
     )
