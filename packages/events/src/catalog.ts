@@ -279,7 +279,13 @@ export const currentVersion = {
   'comment.deleted': 1,
 } as const satisfies { [K in EventType]: keyof Catalog[K] };
 
-/** The topic each event type is published on (task changes also go to task-updates for realtime). */
+/**
+ * The topic each event type is published on (task changes also go to task-updates for realtime).
+ * Every event is keyed by its envelope's `user_id` — the acting member, also in shared projects —
+ * not by project: per-user order is what consumers rely on (the audit log's per-user hash chain,
+ * user.deleted after the user's own changes), a task may move between projects, and per-task order
+ * is carried by the snapshot's `version`. See docs/projects.md, "Partition key".
+ */
 export const topicOf: Record<EventType, Topic> = {
   'task.created': topics.taskEvents,
   'task.updated': topics.taskEvents,
