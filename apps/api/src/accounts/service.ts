@@ -4,7 +4,7 @@ import { isTimeZone as isValidTimeZone } from '@tasktide/recurrence';
 import { AppError, signAccessToken } from '@tasktide/service-kit';
 import { eq } from 'drizzle-orm';
 import { idempotencyKeys, seriesCancellations, type UserRow, users } from '../db/schema.ts';
-import { createInbox } from '../projects/service.ts';
+import { createInbox, leaveAllProjects } from '../projects/service.ts';
 import type { AccountLimits } from './limits.ts';
 import type { LoginInput, RegisterInput, UpdateMeInput, UserDto } from './model.ts';
 
@@ -129,7 +129,8 @@ export async function changePassword(
 }
 
 /**
- * Deletes the account: the user row and, with it (cascade), every task and API token; then a
+ * Deletes the account: first it leaves every project (see leaveAllProjects), then the user row
+ * and, with it (cascade), every task they created and their API tokens; then a
  * user.deleted event tells the other services to remove what they keep (reminders, inbox,
  * webhooks, the audit log). What stays: see README, Security model.
  */
@@ -142,6 +143,9 @@ export async function deleteAccount(
 ) {
   await db.transaction(async (tx) => {
     await checkPassword(tx, userId, password);
+    for (const event of await leaveAllProjects(tx, userId, { userId, correlationId: ctx.correlationId, at: ctx.at })) {
+      await writeEvent(tx, event);
+    }
     await tx.delete(seriesCancellations).where(eq(seriesCancellations.userId, userId));
     await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.scope, `user:${userId}`));
     await tx.delete(users).where(eq(users.id, userId));

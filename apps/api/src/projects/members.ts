@@ -1,5 +1,5 @@
 import type { Executor, Tx } from '@tasktide/db';
-import { type AnyEvent, createEvent } from '@tasktide/events';
+import { type AnyEvent, createEvent, type EventContext } from '@tasktide/events';
 import { AppError } from '@tasktide/service-kit';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { projectMembers, projects, type TaskRow, tasks, users } from '../db/schema.ts';
@@ -191,28 +191,7 @@ export async function removeMember(db: Executor, actor: Actor, projectId: string
     if (row.role === 'admin' && row.status === 'active') await assertNotLastAdmin(tx, projectId, userId);
     await tx.delete(projectMembers).where(member(projectId, userId));
     if (row.status !== 'active') return;
-    const at = actor.at ?? new Date();
-    const assigned = (await tx
-      .select()
-      .from(tasks)
-      .where(and(eq(tasks.projectId, projectId), eq(tasks.assigneeId, userId)))
-      .for('update')) as TaskRow[];
-    const events: AnyEvent[] = [];
-    for (const task of assigned) {
-      const [updated] = (await tx
-        .update(tasks)
-        .set({ assigneeId: null, version: task.version + 1, updatedAt: at })
-        .where(eq(tasks.id, task.id))
-        .returning()) as TaskRow[];
-      const t = updated as TaskRow;
-      events.push(
-        createEvent(
-          'task.updated',
-          { task_id: t.id, version: t.version, changes: { assignee_id: null }, task: toSnapshot(t) },
-          actor,
-        ),
-      );
-    }
+    const events = await unassignIn(tx, projectId, userId, actor);
     events.push(
       createEvent(
         'member.removed',
@@ -222,4 +201,34 @@ export async function removeMember(db: Executor, actor: Actor, projectId: string
     );
     await emit(tx, actor, events);
   });
+}
+
+/**
+ * Unassigns `userId` from their tasks in a project (they are leaving it): each task gets a new
+ * version and a task.updated event — how consumers learn of it (no service reads our tables).
+ */
+export async function unassignIn(tx: Tx, projectId: string, userId: string, ctx: EventContext): Promise<AnyEvent[]> {
+  const at = ctx.at ?? new Date();
+  const assigned = (await tx
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.projectId, projectId), eq(tasks.assigneeId, userId)))
+    .for('update')) as TaskRow[];
+  const events: AnyEvent[] = [];
+  for (const task of assigned) {
+    const [updated] = (await tx
+      .update(tasks)
+      .set({ assigneeId: null, version: task.version + 1, updatedAt: at })
+      .where(eq(tasks.id, task.id))
+      .returning()) as TaskRow[];
+    const t = updated as TaskRow;
+    events.push(
+      createEvent(
+        'task.updated',
+        { task_id: t.id, version: t.version, changes: { assignee_id: null }, task: toSnapshot(t) },
+        ctx,
+      ),
+    );
+  }
+  return events;
 }

@@ -162,4 +162,42 @@ describe.each(dbKinds())('sharing a project on %s', (kind) => {
     expect((await call('DELETE', `${path}/${bobs.body.id}`, ada.token)).status).toBe(204);
     expect((await call('DELETE', `${path}/${bobs.body.id}`, ada.token)).status).toBe(404);
   });
+
+  test('deleting an account: a shared project passes to another member, a private one goes', async () => {
+    const carol = await api.signUp();
+    const dave = await api.signUp();
+    const shared = (await call('POST', '/projects', carol.token, { name: 'Carol & Dave' })).body.id;
+    const lonely = (await call('POST', '/projects', carol.token, { name: 'Carol only' })).body.id;
+    await call('POST', `/projects/${shared}/invitations`, carol.token, { email: dave.email, role: 'editor' });
+    await call('POST', `/invitations/${shared}/accept`, dave.token);
+    const davesTask = (
+      await call('POST', '/tasks', dave.token, { title: "dave's", project_id: shared, assignee_id: carol.userId })
+    ).body;
+    const carolsTask = (await call('POST', '/tasks', carol.token, { title: "carol's", project_id: shared })).body;
+    expect((await call('POST', '/me/delete', carol.token, { password: carol.password })).status).toBe(204);
+
+    expect((await call('GET', `/projects/${shared}`, dave.token)).body.role).toBe('admin');
+    expect((await call('GET', `/tasks/${davesTask.id}`, dave.token)).body.assignee_id).toBeNull();
+    expect((await call('GET', `/tasks/${carolsTask.id}`, dave.token)).status).toBe(404);
+    const members = (await call('GET', `/projects/${shared}/members`, dave.token)).body.items;
+    expect(members.map((m: { user_id: string }) => m.user_id)).toEqual([dave.userId]);
+    const types = (await api.db.db.select().from(outbox).where(eq(outbox.topic, 'task-events')).orderBy(asc(outbox.id)))
+      .map((r) => r.envelope as { event_type: string; user_id: string; payload: Record<string, unknown> })
+      .filter((e) => e.user_id === carol.userId)
+      .slice(-7)
+      .map(
+        (e) =>
+          `${e.event_type} ${e.payload.project_id ?? (e.payload.task as { project_id?: string })?.project_id ?? ''}`,
+      );
+    expect(types).toEqual(
+      expect.arrayContaining([
+        `project.deleted ${lonely}`,
+        `member.role_changed ${shared}`,
+        `task.updated ${shared}`,
+        `task.deleted ${shared}`,
+        `member.removed ${shared}`,
+        'user.deleted ',
+      ]),
+    );
+  });
 });

@@ -1,10 +1,11 @@
 import type { Executor, Tx } from '@tasktide/db';
-import { type AnyEvent, createEvent } from '@tasktide/events';
+import { type AnyEvent, createEvent, type EventContext } from '@tasktide/events';
 import { AppError } from '@tasktide/service-kit';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { type ProjectMemberRow, type ProjectRow, projectMembers, projects, tasks } from '../db/schema.ts';
 import { type Actor, emit } from '../tasks/service.ts';
 import { authorizeProject } from './access.ts';
+import { unassignIn } from './members.ts';
 import type { CreateProjectInput, PatchProjectInput, ProjectDto } from './model.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -190,4 +191,67 @@ export async function deleteProject(db: Executor, actor: Actor, id: string): Pro
     events.push(createEvent('project.deleted', { project_id: id }, actor));
     await emit(tx, actor, events);
   });
+}
+
+/**
+ * What deleting an account does to its projects, before the user row goes (its memberships and the
+ * tasks it created go by cascade): a shared project whose last admin it was gets its longest-standing
+ * other member as admin (member.role_changed); a project nobody else is an active member of is
+ * deleted. Their assigned tasks there are unassigned (task.updated). Tasks the user created in projects others keep vanish with the account: each gets a
+ * task.deleted, so the other members' views and reminders follow. Returns the events to write.
+ */
+export async function leaveAllProjects(tx: Tx, userId: string, ctx: EventContext): Promise<AnyEvent[]> {
+  const events: AnyEvent[] = [];
+  const memberships = await tx
+    .select()
+    .from(projectMembers)
+    .where(and(eq(projectMembers.userId, userId), eq(projectMembers.status, 'active')));
+  for (const m of memberships) {
+    const others = await tx
+      .select()
+      .from(projectMembers)
+      .where(
+        and(
+          eq(projectMembers.projectId, m.projectId),
+          ne(projectMembers.userId, userId),
+          eq(projectMembers.status, 'active'),
+        ),
+      )
+      .orderBy(asc(projectMembers.createdAt), asc(projectMembers.userId));
+    const [heir] = others;
+    if (!heir) {
+      await tx.delete(projects).where(eq(projects.id, m.projectId));
+      events.push(createEvent('project.deleted', { project_id: m.projectId }, ctx));
+      continue;
+    }
+    if (m.role === 'admin' && !others.some((o) => o.role === 'admin')) {
+      await tx
+        .update(projectMembers)
+        .set({ role: 'admin', updatedAt: ctx.at ?? new Date() })
+        .where(and(eq(projectMembers.projectId, m.projectId), eq(projectMembers.userId, heir.userId)));
+      events.push(
+        createEvent(
+          'member.role_changed',
+          { project_id: m.projectId, member_id: heir.userId, role: 'admin', previous_role: heir.role },
+          ctx,
+        ),
+      );
+    }
+    events.push(...(await unassignIn(tx, m.projectId, userId, ctx)));
+    const created = await tx
+      .select({ id: tasks.id, seriesId: tasks.seriesId })
+      .from(tasks)
+      .where(and(eq(tasks.projectId, m.projectId), eq(tasks.userId, userId)));
+    for (const t of created) {
+      events.push(
+        createEvent(
+          'task.deleted',
+          { task_id: t.id, scope: 'occurrence', series_id: t.seriesId, project_id: m.projectId },
+          ctx,
+        ),
+      );
+    }
+    events.push(createEvent('member.removed', { project_id: m.projectId, member_id: userId, reason: 'left' }, ctx));
+  }
+  return events;
 }
