@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia';
 import { requireUser } from '../auth.ts';
 import { type ApiDeps, actorOf } from '../context.ts';
+import { idempotentPost } from '../idempotency/respond.ts';
 import type { Actor } from '../tasks/service.ts';
 import { Comment, CommentBody, CommentPage, CommentParams, CommentQuery, TaskCommentParams } from './model.ts';
 import { addComment, deleteComment, editComment, listComments } from './service.ts';
@@ -24,15 +25,18 @@ export function commentRoutes(deps: ApiDeps) {
       '/',
       async ({ params, body, request, set, principal }) => {
         const actor = actorOf(request, deps.clock, principal.userId);
-        const comment = await addComment(deps.db, actor, params.id, body.body);
-        set.status = 201;
+        const comment = await idempotentPost(
+          deps.db,
+          { request, set, scope: `user:${principal.userId}`, body },
+          async (tx) => ({ status: 201, body: await addComment(tx, actor, params.id, body.body) }),
+        );
         return committed(comment, actor);
       },
       {
         params: TaskCommentParams,
         body: CommentBody,
         response: { 201: Comment },
-        detail: { summary: 'Comment on a task (any member, viewers included)' },
+        detail: { summary: 'Comment on a task (any member, viewers included)', 'x-problems': [422] },
       },
     )
     .patch(

@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia';
 import { requireUser } from '../auth.ts';
 import { type ApiDeps, actorOf } from '../context.ts';
+import { idempotentPost } from '../idempotency/respond.ts';
 import type { Actor } from '../tasks/service.ts';
 import { answerInvitation, changeRole, invite, listInvitations, listMembers, removeMember } from './members.ts';
 import {
@@ -41,15 +42,18 @@ export function projectRoutes(deps: ApiDeps) {
       '/projects',
       async ({ body, request, set, principal }) => {
         const actor = actorOf(request, deps.clock, principal.userId);
-        const project = await createProject(deps.db, actor, body);
-        set.status = 201;
+        const project = await idempotentPost(
+          deps.db,
+          { request, set, scope: `user:${principal.userId}`, body },
+          async (tx) => ({ status: 201, body: await createProject(tx, actor, body) }),
+        );
         set.headers.location = `/api/v1/projects/${project.id}`;
         return committed(project, actor);
       },
       {
         body: CreateProjectBody,
         response: { 201: Project },
-        detail: { summary: 'Create a project (I become its admin)' },
+        detail: { summary: 'Create a project (I become its admin)', 'x-problems': [422] },
       },
     )
     .get('/projects/:id', ({ params, principal }) => getProject(deps.db, principal.userId, params.id), {
@@ -109,8 +113,11 @@ export function projectRoutes(deps: ApiDeps) {
       '/projects/:id/invitations',
       async ({ params, body, request, set, principal }) => {
         const actor = actorOf(request, deps.clock, principal.userId);
-        const invited = await invite(deps.db, actor, params.id, body);
-        set.status = 201;
+        const invited = await idempotentPost(
+          deps.db,
+          { request, set, scope: `user:${principal.userId}`, body },
+          async (tx) => ({ status: 201, body: await invite(tx, actor, params.id, body) }),
+        );
         return committed(invited, actor);
       },
       {
@@ -121,7 +128,7 @@ export function projectRoutes(deps: ApiDeps) {
           summary: 'Invite an existing user by email (admin)',
           description:
             'No account with the email → 404. Already a member or invited → 409. The Inbox is personal and cannot be shared → 409.',
-          'x-problems': [403, 409],
+          'x-problems': [403, 409, 422],
         },
       },
     )
@@ -167,20 +174,27 @@ export function projectRoutes(deps: ApiDeps) {
       '/invitations/:projectId/accept',
       async ({ params, request, set, principal }) => {
         const actor = actorOf(request, deps.clock, principal.userId);
-        await answerInvitation(deps.db, actor, params.projectId, true);
+        await idempotentPost(deps.db, { request, set, scope: `user:${principal.userId}`, body: null }, async (tx) => {
+          await answerInvitation(tx, actor, params.projectId, true);
+          return { status: 204, body: null };
+        });
         committed(null, actor);
-        set.status = 204;
       },
-      { params: InvitationParams, detail: { summary: 'Accept an invitation: I become an active member' } },
+      {
+        params: InvitationParams,
+        detail: { summary: 'Accept an invitation: I become an active member', 'x-problems': [422] },
+      },
     )
     .post(
       '/invitations/:projectId/decline',
       async ({ params, request, set, principal }) => {
         const actor = actorOf(request, deps.clock, principal.userId);
-        await answerInvitation(deps.db, actor, params.projectId, false);
+        await idempotentPost(deps.db, { request, set, scope: `user:${principal.userId}`, body: null }, async (tx) => {
+          await answerInvitation(tx, actor, params.projectId, false);
+          return { status: 204, body: null };
+        });
         committed(null, actor);
-        set.status = 204;
       },
-      { params: InvitationParams, detail: { summary: 'Decline an invitation' } },
+      { params: InvitationParams, detail: { summary: 'Decline an invitation', 'x-problems': [422] } },
     );
 }

@@ -122,4 +122,24 @@ describe.each(dbKinds())('projects on %s', (kind) => {
     expect(res.body.errors[0].field).toBe('/project_id');
     expect((await call('POST', '/tasks', { title: 'x', project_id: theirs })).status).toBe(400);
   });
+
+  test('POST /projects honours Idempotency-Key: a retry replays the first answer, nothing twice', async () => {
+    const headers = { 'idempotency-key': `proj-${crypto.randomUUID()}` };
+    const first = await api.call('POST', '/api/v1/projects', { token: me.token, body: { name: 'Once' }, headers });
+    const again = await api.call('POST', '/api/v1/projects', { token: me.token, body: { name: 'Once' }, headers });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    const named = (await call('GET', '/projects')).body.items.filter((p: { name: string }) => p.name === 'Once');
+    expect(named).toHaveLength(1);
+  });
+
+  test('the OpenAPI document lists the project routes with their problems', async () => {
+    const doc = (await api.call('GET', '/docs/json')).body;
+    const del = doc.paths['/api/v1/projects/{id}'].delete;
+    expect(del.description).toContain('archive');
+    expect(Object.keys(del.responses)).toEqual(expect.arrayContaining(['204', '403', '404', '409']));
+    expect(doc.paths['/api/v1/tasks/{id}/comments/'].post.responses['201']).toBeDefined();
+  });
 });
