@@ -1,7 +1,7 @@
 import { type Action, can, type Role } from '@tasktide/access';
 import type { Executor } from '@tasktide/db';
 import { AppError } from '@tasktide/service-kit';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { projectMembers, type TaskRow, tasks } from '../db/schema.ts';
 
 /**
@@ -16,6 +16,13 @@ export function decide(role: Role | null, action: Action, what: string): void {
     throw new AppError('forbidden', `Your role in this project (${role}) does not allow ${action}`);
   }
 }
+
+/**
+ * `tasks.project_id` among the user's projects (active memberships): the list-side form of
+ * `can(role, 'task.read')` — every role may read, so membership is the whole condition.
+ */
+export const inProjectsOf = (userId: string): SQL =>
+  sql`${tasks.projectId} in (select ${projectMembers.projectId} from ${projectMembers} where ${projectMembers.userId} = ${userId} and ${projectMembers.status} = 'active')`;
 
 /** The caller's role in a project; null when they are not an active member (or it does not exist). */
 export async function roleIn(db: Executor, userId: string, projectId: string): Promise<Role | null> {

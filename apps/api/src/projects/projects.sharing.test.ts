@@ -200,4 +200,36 @@ describe.each(dbKinds())('sharing a project on %s', (kind) => {
       ]),
     );
   });
+
+  test("other services see a shared task by membership: the calendar feed, the re-check, another member's completion", async () => {
+    const p = await newProject();
+    await share(p, bob, 'editor');
+    const due = '2030-03-04T09:00:00+01:00';
+    const task = (
+      await call('POST', '/tasks', ada.token, {
+        title: 'water plants',
+        project_id: p,
+        due_at: due,
+        recurrence: 'weekly',
+      })
+    ).body;
+    const feedPath = (await call('POST', '/calendar/feed', bob.token)).body.path;
+    const feed = async () => (await api.app.handle(new Request(`http://localhost${feedPath}`))).text();
+    expect(await feed()).toContain('water plants');
+    expect((await api.call('GET', `/internal/tasks/${task.id}?user_id=${bob.userId}`)).status).toBe(200);
+    // Bob completes Ada's recurring task: the recurrence service asks for the next one as Bob.
+    const next = await api.call('POST', `/internal/tasks/${task.id}/next-occurrence`, {
+      body: { source_event_id: crypto.randomUUID(), user_id: bob.userId, due_at: '2030-03-11T08:00:00Z' },
+    });
+    expect(next.status).toBe(409); // not completed yet: the parent was found, the rule applied
+    expect((await call('POST', `/tasks/${task.id}/complete`, bob.token)).status).toBe(200);
+    const created = await api.call('POST', `/internal/tasks/${task.id}/next-occurrence`, {
+      body: { source_event_id: crypto.randomUUID(), user_id: bob.userId, due_at: '2030-03-11T08:00:00Z' },
+    });
+    expect(created.status).toBeLessThan(300);
+
+    expect((await call('DELETE', `/projects/${p}/members/${bob.userId}`, bob.token)).status).toBe(204);
+    expect(await feed()).not.toContain('water plants');
+    expect((await api.call('GET', `/internal/tasks/${task.id}?user_id=${bob.userId}`)).status).toBe(404);
+  });
 });

@@ -1,8 +1,8 @@
 import type { Db } from '@tasktide/db';
 import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
-import { projectMembers, type TaskRow, tasks } from '../db/schema.ts';
-import { authorizeTask } from '../projects/access.ts';
+import { type TaskRow, tasks } from '../db/schema.ts';
+import { authorizeTask, inProjectsOf } from '../projects/access.ts';
 import { toTaskDto } from './dto.ts';
 import { invalid } from './invalid.ts';
 import type { ListTasksQuery, TaskDto } from './model.ts';
@@ -43,9 +43,7 @@ const listParam = (values: string[] | undefined) => [
 function filters(userId: string, query: ListTasksQuery, now: Date): SQL[] {
   const projectIds = listParam(query.project_id);
   for (const id of projectIds) if (!uuidPattern.test(id)) throw invalid('/project_id', 'must be project ids (uuid)');
-  const where: SQL[] = [
-    sql`${tasks.projectId} in (select ${projectMembers.projectId} from ${projectMembers} where ${projectMembers.userId} = ${userId} and ${projectMembers.status} = 'active')`,
-  ];
+  const where: SQL[] = [inProjectsOf(userId)];
   if (projectIds.length) where.push(inArray(tasks.projectId, projectIds));
   if (query.assignee !== undefined) {
     const assignee = query.assignee.trim() === 'me' ? userId : query.assignee.trim();
