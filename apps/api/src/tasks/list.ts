@@ -42,6 +42,7 @@ const listParam = (values: string[] | undefined) => [
  */
 function filters(userId: string, query: ListTasksQuery, now: Date): SQL[] {
   const projectIds = listParam(query.project_id);
+  if (projectIds.length > 50) throw invalid('/project_id', 'at most 50 projects');
   for (const id of projectIds) if (!uuidPattern.test(id)) throw invalid('/project_id', 'must be project ids (uuid)');
   const where: SQL[] = [inProjectsOf(userId)];
   if (projectIds.length) where.push(inArray(tasks.projectId, projectIds));
