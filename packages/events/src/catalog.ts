@@ -202,7 +202,10 @@ export const catalog = {
       }),
     ),
   },
-  /** A project was made (its creator is its admin: a member.added follows in the same transaction). */
+  /**
+   * A project was made (its creator is its admin: a member.added follows in the same transaction).
+   * Not written for a user's Inbox, which comes and goes with the account and is never shared.
+   */
   'project.created': { 1: envelopeSchema('project.created', 1, ProjectSnapshot) },
   'project.updated': {
     1: envelopeSchema(

@@ -64,6 +64,10 @@ export async function insertProject(
     createdAt: at,
     updatedAt: at,
   });
+  // The Inbox is part of the account, like the account's settings: announced by no event (sign-up
+  // wrote none before projects existed, and the 0008 migration made every Inbox silently). It is
+  // never shared, so no consumer needs its membership; task events carry its id.
+  if (fields.isInbox) return toProjectDto(p, { role: 'admin', position });
   await emit(tx, actor, [
     createEvent('project.created', snapshot(p), actor),
     createEvent('member.added', { project_id: p.id, member_id: actor.userId, role: 'admin', invited_by: null }, actor),
@@ -71,7 +75,7 @@ export async function insertProject(
   return toProjectDto(p, { role: 'admin', position });
 }
 
-/** The user's Inbox, made at sign-up in the same transaction as the account. */
+/** The user's Inbox, made at sign-up in the same transaction as the account (no events: see above). */
 export const createInbox = (tx: Tx, actor: Actor) =>
   insertProject(tx, actor, { name: 'Inbox', color: null, isInbox: true });
 
@@ -220,8 +224,9 @@ export async function leaveAllProjects(tx: Tx, userId: string, ctx: EventContext
       .orderBy(asc(projectMembers.createdAt), asc(projectMembers.userId));
     const [heir] = others;
     if (!heir) {
-      await tx.delete(projects).where(eq(projects.id, m.projectId));
-      events.push(createEvent('project.deleted', { project_id: m.projectId }, ctx));
+      const [gone] = await tx.delete(projects).where(eq(projects.id, m.projectId)).returning();
+      // The Inbox goes with the account silently, as it came (user.deleted covers its tasks).
+      if (!gone?.isInbox) events.push(createEvent('project.deleted', { project_id: m.projectId }, ctx));
       continue;
     }
     if (m.role === 'admin' && !others.some((o) => o.role === 'admin')) {
