@@ -50,6 +50,7 @@ describe.each(dbKinds())('projects on %s', (kind) => {
 
   test.each([
     ['an empty name', { name: '' }, '/name'],
+    ['a blank name', { name: '   ' }, '/name'],
     ['a colour that is not hex', { name: 'x', color: 'blue' }, '/color'],
   ])('create rejects %s (400 naming the field)', async (_name, body, field) => {
     const res = await call('POST', '/projects', body);

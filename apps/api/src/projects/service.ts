@@ -3,6 +3,7 @@ import { type AnyEvent, createEvent, type EventContext } from '@tasktide/events'
 import { AppError } from '@tasktide/service-kit';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { type ProjectMemberRow, type ProjectRow, projectMembers, projects, tasks } from '../db/schema.ts';
+import { invalid } from '../tasks/invalid.ts';
 import { type Actor, emit } from '../tasks/service.ts';
 import { authorizeProject } from './access.ts';
 import { unassignIn } from './members.ts';
@@ -90,9 +91,16 @@ export async function inboxOf(db: Executor, userId: string): Promise<string> {
   return row.id;
 }
 
+/** A name as stored: trimmed, and not blank (400 naming /name). */
+function projectName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) throw invalid('/name', 'must not be blank');
+  return trimmed;
+}
+
 export async function createProject(db: Executor, actor: Actor, input: CreateProjectInput): Promise<ProjectDto> {
   return db.transaction((tx) =>
-    insertProject(tx, actor, { name: input.name.trim() || input.name, color: input.color ?? null, isInbox: false }),
+    insertProject(tx, actor, { name: projectName(input.name), color: input.color ?? null, isInbox: false }),
   );
 }
 
@@ -146,7 +154,7 @@ export async function updateProject(
         .where(and(eq(projectMembers.projectId, id), eq(projectMembers.userId, actor.userId)));
     }
     const changes: Record<string, unknown> = {};
-    const name = input.name?.trim() || input.name;
+    const name = input.name === undefined ? undefined : projectName(input.name);
     if (name !== undefined && name !== p.name) changes.name = name;
     if (input.color !== undefined && input.color !== p.color) changes.color = input.color;
     if (input.archived !== undefined && input.archived !== (p.archivedAt !== null)) {
