@@ -18,9 +18,11 @@ import { accountRoutes } from './accounts/index.ts';
 import { createAccountLimits } from './accounts/limits.ts';
 import { createSessionCheck } from './accounts/sessions.ts';
 import { calendarRoutes } from './calendar/index.ts';
+import { commentRoutes } from './comments/index.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiDeps } from './context.ts';
 import { internalRoutes } from './internal/index.ts';
+import { projectRoutes } from './projects/index.ts';
 import { recurrencePreviewRoutes } from './recurrence-preview/index.ts';
 import { taskRoutes } from './tasks/index.ts';
 import { createTaskMetrics } from './tasks/metrics.ts';
@@ -56,6 +58,8 @@ export function apiRoutes(deps: ApiDeps) {
         .use(tokenRoutes(deps))
         .use(taskParseRoutes(deps))
         .use(taskRoutes(deps))
+        .use(projectRoutes(deps))
+        .use(commentRoutes(deps))
         .use(recurrencePreviewRoutes(deps))
         .use(calendarRoutes(deps)),
     )

@@ -78,6 +78,7 @@ export function testEvent<T extends EventType>(
     'task.overdue': { task_id: taskId, due_at: now, title: 'audit me', priority: 'none', fired_at: now, late: false },
     'user.deleted': { deleted_at: now },
     'user.updated': { display_name: 'Ada', timezone: 'UTC', changes: { timezone: 'UTC' } },
+    ...projectPayloads(taskId, now),
   };
   return createEvent(type, { ...payloads[type], ...overrides } as PayloadOf<T>, {
     userId,
@@ -129,3 +130,35 @@ export async function createTestAudit(
 }
 
 export type TestAudit = Awaited<ReturnType<typeof createTestAudit>>;
+
+/** Sample payloads of the project, membership and comment events (shared projects). */
+function projectPayloads(taskId: string, now: string) {
+  const projectId = crypto.randomUUID();
+  const memberId = crypto.randomUUID();
+  const project = { project_id: projectId, name: 'Home', color: null, archived_at: null, is_inbox: false };
+  const comment = {
+    comment_id: crypto.randomUUID(),
+    task_id: taskId,
+    project_id: projectId,
+    author_id: memberId,
+    body: 'on it',
+    created_at: now,
+    updated_at: now,
+  };
+  return {
+    'project.created': project,
+    'project.updated': { project_id: projectId, changes: { name: 'Home' }, project },
+    'project.deleted': { project_id: projectId },
+    'member.added': { project_id: projectId, member_id: memberId, role: 'editor' as const, invited_by: null },
+    'member.role_changed': {
+      project_id: projectId,
+      member_id: memberId,
+      role: 'admin' as const,
+      previous_role: 'editor' as const,
+    },
+    'member.removed': { project_id: projectId, member_id: memberId, reason: 'left' as const },
+    'comment.created': comment,
+    'comment.updated': comment,
+    'comment.deleted': { comment_id: comment.comment_id, task_id: taskId, project_id: projectId },
+  };
+}

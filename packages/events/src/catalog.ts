@@ -25,6 +25,32 @@ export const TaskSnapshot = t.Object({
   occurrence_index: t.Optional(t.Integer({ minimum: 0 })),
   /** Added later (optional; absent means on_completion): when the series' next occurrence appears. */
   recurrence_mode: t.Optional(t.Union([t.Literal('on_completion'), t.Literal('on_schedule')])),
+  /**
+   * Added with shared projects (optional: absent in events written before): the project whose
+   * members may see the task, and the member it is assigned to (null: nobody).
+   */
+  project_id: t.Optional(Uuid),
+  assignee_id: t.Optional(Nullable(Uuid)),
+});
+
+const Role = t.Union([t.Literal('viewer'), t.Literal('editor'), t.Literal('admin')]);
+/** A project as events carry it. */
+export const ProjectSnapshot = t.Object({
+  project_id: Uuid,
+  name: t.String(),
+  color: Nullable(t.String()),
+  archived_at: Nullable(DateTime),
+  is_inbox: t.Boolean(),
+});
+/** A comment as events carry it. */
+const CommentSnapshot = t.Object({
+  comment_id: Uuid,
+  task_id: Uuid,
+  project_id: Uuid,
+  author_id: Uuid,
+  body: t.String(),
+  created_at: DateTime,
+  updated_at: DateTime,
 });
 
 /**
@@ -62,6 +88,8 @@ export const catalog = {
         task_id: Uuid,
         scope: t.Union([t.Literal('occurrence'), t.Literal('series')]),
         series_id: Nullable(Uuid),
+        /** Added with shared projects (optional): the project the task was in. */
+        project_id: t.Optional(Uuid),
       }),
     ),
   },
@@ -174,6 +202,57 @@ export const catalog = {
       }),
     ),
   },
+  /**
+   * A project was made (its creator is its admin: a member.added follows in the same transaction).
+   * Not written for a user's Inbox, which comes and goes with the account and is never shared.
+   */
+  'project.created': { 1: envelopeSchema('project.created', 1, ProjectSnapshot) },
+  'project.updated': {
+    1: envelopeSchema(
+      'project.updated',
+      1,
+      t.Object({
+        project_id: Uuid,
+        /** New values of the fields that changed (name, color, archived_at). */
+        changes: t.Record(t.String(), t.Unknown()),
+        project: ProjectSnapshot,
+      }),
+    ),
+  },
+  /** The project is gone; a task.deleted for each of its tasks precedes this in the same transaction. */
+  'project.deleted': { 1: envelopeSchema('project.deleted', 1, t.Object({ project_id: Uuid })) },
+  /** A user became an active member (accepted an invitation, or created the project). */
+  'member.added': {
+    1: envelopeSchema(
+      'member.added',
+      1,
+      t.Object({ project_id: Uuid, member_id: Uuid, role: Role, invited_by: Nullable(Uuid) }),
+    ),
+  },
+  'member.role_changed': {
+    1: envelopeSchema(
+      'member.role_changed',
+      1,
+      t.Object({ project_id: Uuid, member_id: Uuid, role: Role, previous_role: Role }),
+    ),
+  },
+  /**
+   * A member is no longer in the project (left, or was removed by an admin): consumers stop fanning
+   * the project's events out to them. Their tasks there were unassigned by task.updated events
+   * written before this one, in the same transaction.
+   */
+  'member.removed': {
+    1: envelopeSchema(
+      'member.removed',
+      1,
+      t.Object({ project_id: Uuid, member_id: Uuid, reason: t.Union([t.Literal('left'), t.Literal('removed')]) }),
+    ),
+  },
+  'comment.created': { 1: envelopeSchema('comment.created', 1, CommentSnapshot) },
+  'comment.updated': { 1: envelopeSchema('comment.updated', 1, CommentSnapshot) },
+  'comment.deleted': {
+    1: envelopeSchema('comment.deleted', 1, t.Object({ comment_id: Uuid, task_id: Uuid, project_id: Uuid })),
+  },
 } as const;
 
 export type Catalog = typeof catalog;
@@ -192,9 +271,24 @@ export const currentVersion = {
   'notification.failed': 1,
   'user.deleted': 1,
   'user.updated': 1,
+  'project.created': 1,
+  'project.updated': 1,
+  'project.deleted': 1,
+  'member.added': 1,
+  'member.role_changed': 1,
+  'member.removed': 1,
+  'comment.created': 1,
+  'comment.updated': 1,
+  'comment.deleted': 1,
 } as const satisfies { [K in EventType]: keyof Catalog[K] };
 
-/** The topic each event type is published on (task changes also go to task-updates for realtime). */
+/**
+ * The topic each event type is published on (task changes also go to task-updates for realtime).
+ * Every event is keyed by its envelope's `user_id` — the acting member, also in shared projects —
+ * not by project: per-user order is what consumers rely on (the audit log's per-user hash chain,
+ * user.deleted after the user's own changes), a task may move between projects, and per-task order
+ * is carried by the snapshot's `version`. See docs/projects.md, "Partition key".
+ */
 export const topicOf: Record<EventType, Topic> = {
   'task.created': topics.taskEvents,
   'task.updated': topics.taskEvents,
@@ -209,4 +303,15 @@ export const topicOf: Record<EventType, Topic> = {
   'notification.failed': topics.reminders,
   'user.deleted': topics.taskEvents,
   'user.updated': topics.taskEvents,
+  // Project, membership and comment changes are lifecycle facts beside the task events (audit,
+  // notifier, realtime's membership read model all read task-events).
+  'project.created': topics.taskEvents,
+  'project.updated': topics.taskEvents,
+  'project.deleted': topics.taskEvents,
+  'member.added': topics.taskEvents,
+  'member.role_changed': topics.taskEvents,
+  'member.removed': topics.taskEvents,
+  'comment.created': topics.taskEvents,
+  'comment.updated': topics.taskEvents,
+  'comment.deleted': topics.taskEvents,
 };

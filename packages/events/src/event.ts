@@ -17,6 +17,15 @@ const currentSchemas = {
   'notification.failed': catalog['notification.failed'][currentVersion['notification.failed']],
   'user.deleted': catalog['user.deleted'][currentVersion['user.deleted']],
   'user.updated': catalog['user.updated'][currentVersion['user.updated']],
+  'project.created': catalog['project.created'][currentVersion['project.created']],
+  'project.updated': catalog['project.updated'][currentVersion['project.updated']],
+  'project.deleted': catalog['project.deleted'][currentVersion['project.deleted']],
+  'member.added': catalog['member.added'][currentVersion['member.added']],
+  'member.role_changed': catalog['member.role_changed'][currentVersion['member.role_changed']],
+  'member.removed': catalog['member.removed'][currentVersion['member.removed']],
+  'comment.created': catalog['comment.created'][currentVersion['comment.created']],
+  'comment.updated': catalog['comment.updated'][currentVersion['comment.updated']],
+  'comment.deleted': catalog['comment.deleted'][currentVersion['comment.deleted']],
 };
 
 // Spelled out per type (not derived with conditional types) to keep the compiler fast: deriving
@@ -34,6 +43,15 @@ export interface EventMap {
   'notification.failed': Static<(typeof currentSchemas)['notification.failed']>;
   'user.deleted': Static<(typeof currentSchemas)['user.deleted']>;
   'user.updated': Static<(typeof currentSchemas)['user.updated']>;
+  'project.created': Static<(typeof currentSchemas)['project.created']>;
+  'project.updated': Static<(typeof currentSchemas)['project.updated']>;
+  'project.deleted': Static<(typeof currentSchemas)['project.deleted']>;
+  'member.added': Static<(typeof currentSchemas)['member.added']>;
+  'member.role_changed': Static<(typeof currentSchemas)['member.role_changed']>;
+  'member.removed': Static<(typeof currentSchemas)['member.removed']>;
+  'comment.created': Static<(typeof currentSchemas)['comment.created']>;
+  'comment.updated': Static<(typeof currentSchemas)['comment.updated']>;
+  'comment.deleted': Static<(typeof currentSchemas)['comment.deleted']>;
 }
 
 /** The envelope producers write today. */

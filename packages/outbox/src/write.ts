@@ -18,6 +18,7 @@ export async function writeEvents(tx: Executor, outbox: OutboxTables['outbox'], 
     outboxTopics(event).map((topic) => ({
       eventId: event.event_id,
       topic,
+      // The acting user, in shared projects too (why not the project: docs/projects.md).
       partitionKey: event.user_id,
       eventType: event.event_type,
       envelope: event,

@@ -26,8 +26,8 @@ export const problemSchema = {
 const describe: Record<number, string> = {
   400: 'The request is not valid: `errors` names each field (JSON pointers; headers as header:<name>)',
   401: 'No valid access token or API token',
-  403: 'Not allowed (e.g. the current password is wrong)',
-  404: 'No such resource — or one that belongs to someone else',
+  403: 'Not allowed (e.g. the current password is wrong, or your role in the project does not allow it)',
+  404: "No such resource — or one you may not see (another user's, or in a project you are not a member of)",
   409: 'Conflict with the current state',
   412: 'If-Match names a version the resource is no longer at',
   413: 'The body is larger than the limit (1 MiB by default)',

@@ -9,10 +9,11 @@ const words = ['invoice', 'report', 'groceries', 'dentist', 'deploy', 'review', 
 const priorities = ['none', 'low', 'medium', 'high'];
 
 /** The i-th task of a seeded user: a mix of words, priorities, tags, due dates and statuses. */
-export function seededTask(userId: string, i: number) {
+export function seededTask(userId: string, projectId: string, i: number) {
   return {
     id: Bun.randomUUIDv7(),
     user_id: userId,
+    project_id: projectId,
     title: `${words[i % 8]} ${words[(i * 7) % 8]} #${i}`,
     description: i % 3 ? `notes about ${words[(i * 3) % 8]}` : '',
     priority: priorities[i % 4],
@@ -23,10 +24,23 @@ export function seededTask(userId: string, i: number) {
   };
 }
 
+/** The user's Inbox: the one sign-up made, or (for users inserted directly) a new one. */
+export async function inboxFor(db: postgres.Sql, userId: string): Promise<string> {
+  const [found] = await db`select id from api.projects where created_by = ${userId} and is_inbox`;
+  if (found) return found.id as string;
+  const id = Bun.randomUUIDv7();
+  await db`insert into api.projects (id, name, is_inbox, created_by) values (${id}, 'Inbox', true, ${userId})`;
+  await db`insert into api.project_members (project_id, user_id, role) values (${id}, ${userId}, 'admin')`;
+  return id;
+}
+
 async function insertTasks(db: postgres.Sql, userId: string, count: number) {
+  const projectId = await inboxFor(db, userId);
   for (let from = 0; from < count; from += 1000) {
-    const rows = Array.from({ length: Math.min(1000, count - from) }, (_, j) => seededTask(userId, from + j));
-    await db`insert into api.tasks ${db(rows, 'id', 'user_id', 'title', 'description', 'priority', 'tags', 'due_at', 'status', 'timezone')}`;
+    const rows = Array.from({ length: Math.min(1000, count - from) }, (_, j) =>
+      seededTask(userId, projectId, from + j),
+    );
+    await db`insert into api.tasks ${db(rows, 'id', 'user_id', 'project_id', 'title', 'description', 'priority', 'tags', 'due_at', 'status', 'timezone')}`;
   }
 }
 
@@ -57,5 +71,5 @@ export async function seed(base: string, db: postgres.Sql) {
     await insertTasks(db, id, 2_000);
   }
   await db`vacuum analyze api.tasks`;
-  return { writer, reader };
+  return { writer: { ...writer, projectId: await inboxFor(db, writer.userId) }, reader };
 }

@@ -22,10 +22,12 @@ function offlineDb(url: string) {
 }
 
 /** One create as the api runs it: one statement (tasks/insert.ts) with a fresh task and event id. */
-export function createScript(userId: string): PgbenchScript {
+export function createScript(userId: string, projectId: string): PgbenchScript {
   const { params } = insertTaskParams({
     id: Bun.randomUUIDv7(),
     userId,
+    projectId,
+    assigneeId: null,
     at: new Date(),
     fields: {
       title: 'task 1 quarterly numbers',

@@ -22,10 +22,17 @@ export function accountRoutes(deps: ApiDeps) {
       '/auth/register',
       async ({ body, request, set, server }) => {
         await deps.limits.beforeRegistration(clientAddress(request, server, deps.config.TRUSTED_PROXY_HOPS));
-        return idempotentPost(deps.db, { request, set, scope: 'anon', body }, async (tx) => ({
+        const ctx = {
+          correlationId: requestContext(request)?.correlationId ?? crypto.randomUUID(),
+          at: deps.clock.now(),
+        };
+        const user = await idempotentPost(deps.db, { request, set, scope: 'anon', body }, async (tx) => ({
           status: 201,
-          body: await register(tx, body),
+          body: await register(tx, body, ctx),
         }));
+        // The Inbox's events are in the outbox: wake the relay.
+        deps.onOutboxWrite?.();
+        return user;
       },
       {
         body: RegisterBody,

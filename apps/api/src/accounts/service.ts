@@ -4,6 +4,7 @@ import { isTimeZone as isValidTimeZone } from '@tasktide/recurrence';
 import { AppError, signAccessToken } from '@tasktide/service-kit';
 import { eq } from 'drizzle-orm';
 import { idempotencyKeys, seriesCancellations, type UserRow, users } from '../db/schema.ts';
+import { createInbox, leaveAllProjects } from '../projects/service.ts';
 import type { AccountLimits } from './limits.ts';
 import type { LoginInput, RegisterInput, UpdateMeInput, UserDto } from './model.ts';
 
@@ -27,20 +28,33 @@ function checkTimeZone(zone: string) {
   }
 }
 
-export async function register(db: Executor, input: RegisterInput): Promise<UserDto> {
+/**
+ * Creates the account and its Inbox project in one transaction (`db` is the caller's: the
+ * idempotent POST's). The project.created and member.added events of the Inbox go with it.
+ */
+export async function register(
+  db: Executor,
+  input: RegisterInput,
+  ctx: { correlationId: string; at: Date },
+): Promise<UserDto> {
   checkTimeZone(input.timezone);
+  const passwordHash = await Bun.password.hash(input.password, { algorithm: 'argon2id' });
   try {
-    const [row] = await db
-      .insert(users)
-      .values({
-        id: Bun.randomUUIDv7(),
-        email: normalizeEmail(input.email),
-        passwordHash: await Bun.password.hash(input.password, { algorithm: 'argon2id' }),
-        displayName: input.display_name.trim(),
-        timezone: input.timezone,
-      })
-      .returning();
-    return toUserDto(row as UserRow);
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(users)
+        .values({
+          id: Bun.randomUUIDv7(),
+          email: normalizeEmail(input.email),
+          passwordHash,
+          displayName: input.display_name.trim(),
+          timezone: input.timezone,
+        })
+        .returning();
+      const user = row as UserRow;
+      await createInbox(tx, { userId: user.id, correlationId: ctx.correlationId, at: ctx.at });
+      return toUserDto(user);
+    });
   } catch (err) {
     if (pgErrorCode(err) === UNIQUE_VIOLATION)
       throw new AppError('conflict', 'An account with this email already exists');
@@ -115,7 +129,8 @@ export async function changePassword(
 }
 
 /**
- * Deletes the account: the user row and, with it (cascade), every task and API token; then a
+ * Deletes the account: first it leaves every project (see leaveAllProjects), then the user row
+ * and, with it (cascade), every task they created and their API tokens; then a
  * user.deleted event tells the other services to remove what they keep (reminders, inbox,
  * webhooks, the audit log). What stays: see README, Security model.
  */
@@ -128,6 +143,9 @@ export async function deleteAccount(
 ) {
   await db.transaction(async (tx) => {
     await checkPassword(tx, userId, password);
+    for (const event of await leaveAllProjects(tx, userId, { userId, correlationId: ctx.correlationId, at: ctx.at })) {
+      await writeEvent(tx, event);
+    }
     await tx.delete(seriesCancellations).where(eq(seriesCancellations.userId, userId));
     await tx.delete(idempotencyKeys).where(eq(idempotencyKeys.scope, `user:${userId}`));
     await tx.delete(users).where(eq(users.id, userId));

@@ -2,6 +2,7 @@ import type { Db } from '@tasktide/db';
 import { AppError } from '@tasktide/service-kit';
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import { calendarFeeds, tasks, users } from '../db/schema.ts';
+import { inProjectsOf } from '../projects/access.ts';
 import { buildCalendar } from './ics.ts';
 import type { CalendarFeedDto } from './model.ts';
 
@@ -46,7 +47,14 @@ export async function renderFeed(db: Db, token: string, now: Date): Promise<stri
   const rows = await db
     .select()
     .from(tasks)
-    .where(and(eq(tasks.userId, feed.userId), eq(tasks.status, 'open'), isNotNull(tasks.dueAt)))
+    .where(
+      and(
+        // The tasks of the owner's projects (shared ones included), as the task list shows them.
+        inProjectsOf(feed.userId),
+        eq(tasks.status, 'open'),
+        isNotNull(tasks.dueAt),
+      ),
+    )
     .orderBy(asc(tasks.dueAt), asc(tasks.id))
     .limit(FEED_MAX_EVENTS);
   return buildCalendar(

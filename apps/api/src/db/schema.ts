@@ -64,13 +64,64 @@ export const apiTokens = apiSchema.table(
   (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
 );
 
+export const projectRole = apiSchema.enum('project_role', ['viewer', 'editor', 'admin']);
+export const memberStatus = apiSchema.enum('member_status', ['active', 'invited']);
+
+/**
+ * A list of tasks shared by its members. Every user has exactly one Inbox (made at sign-up; it is
+ * never shared or deleted): where a task goes when no project is named.
+ */
+export const projects = apiSchema.table(
+  'projects',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    color: text('color'),
+    archivedAt: ts('archived_at'),
+    isInbox: boolean('is_inbox').notNull().default(false),
+    /** Null once the creator's account is deleted (a shared project stays with its other members). */
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('projects_one_inbox_key').on(t.createdBy).where(sql`${t.isInbox}`)],
+);
+
+/** Who belongs to a project, with which role; `invited` until the user accepts. */
+export const projectMembers = apiSchema.table(
+  'project_members',
+  {
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: projectRole('role').notNull(),
+    /** This member's own sidebar order (each member orders their projects their way). */
+    position: integer('position').notNull().default(0),
+    status: memberStatus('status').notNull().default('active'),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('project_members_user_idx').on(t.userId, t.status)],
+);
+
 export const tasks = apiSchema.table(
   'tasks',
   {
     id: uuid('id').primaryKey(),
+    /** The task's creator (its events' user until the task is shared: see the project's members). */
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** The project the task belongs to: who may see and change it is decided by its members. */
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** A member of the project the task is assigned to (unassigned when they leave). */
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     priority: priority('priority').notNull().default('none'),
@@ -112,6 +163,9 @@ export const tasks = apiSchema.table(
   (t) => [
     index('tasks_user_created_idx').on(t.userId, t.createdAt, t.id),
     index('tasks_user_due_idx').on(t.userId, t.dueAt),
+    // A project's tasks in list order (the default sort), and a member's assigned tasks.
+    index('tasks_project_created_idx').on(t.projectId, t.createdAt, t.id),
+    index('tasks_assignee_idx').on(t.assigneeId),
     // A user's tasks of one status and priority in due order: a search sorted by priority and due
     // date walks it and stops after a page (see listStatement). Its prefix serves (user, status).
     index('tasks_user_status_priority_due_idx').on(t.userId, t.status, t.priority, t.dueAt, t.id),
@@ -129,6 +183,24 @@ export const tasks = apiSchema.table(
     // One successor per occurrence: the next slot of a series is created at most once.
     uniqueIndex('tasks_parent_key').on(t.parentId),
   ],
+);
+
+/** A member's comment on a task; goes with its task. */
+export const comments = apiSchema.table(
+  'comments',
+  {
+    id: uuid('id').primaryKey(),
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('comments_task_created_idx').on(t.taskId, t.createdAt, t.id)],
 );
 
 export const idempotencyKeys = apiSchema.table(
@@ -153,6 +225,9 @@ export const { outbox, relayLease } = outboxTables(apiSchema);
 export type UserRow = typeof users.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type ProjectRow = typeof projects.$inferSelect;
+export type ProjectMemberRow = typeof projectMembers.$inferSelect;
+export type CommentRow = typeof comments.$inferSelect;
 
 /** Series whose future was cancelled (delete with scope=series): no new occurrence is created. */
 export const seriesCancellations = apiSchema.table('series_cancellations', {

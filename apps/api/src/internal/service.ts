@@ -4,6 +4,7 @@ import { writeEvents } from '@tasktide/outbox';
 import { AppError } from '@tasktide/service-kit';
 import { and, asc, eq, getTableColumns, gt, isNotNull, isNull, lte, or } from 'drizzle-orm';
 import { outbox, seriesCancellations, type TaskRow, tasks } from '../db/schema.ts';
+import { authorizeTask, roleIn } from '../projects/access.ts';
 import { toSnapshot } from '../tasks/dto.ts';
 
 export type NextOccurrenceResult = { status: 'created' | 'existing'; task: TaskRow };
@@ -25,11 +26,8 @@ export async function createNextOccurrence(
     const [existing] = await tx.select().from(tasks).where(eq(tasks.sourceEventId, input.sourceEventId));
     if (existing) return { status: 'existing', task: existing };
     // FOR UPDATE: two completions of one occurrence racing here are serialised on the parent.
-    const [parent] = await tx
-      .select()
-      .from(tasks)
-      .where(and(eq(tasks.id, input.parentId), eq(tasks.userId, input.userId)))
-      .for('update');
+    const [parent] = await tx.select().from(tasks).where(eq(tasks.id, input.parentId)).for('update');
+    if (parent && !(await actedOnBy(tx, parent, input.userId))) throw new AppError('not_found', 'No such task');
     if (!parent) throw new AppError('not_found', 'The completed occurrence no longer exists');
     if (!parent.recurrence || !parent.seriesId) throw new AppError('conflict', 'The task is not recurring');
     if (parent.status !== 'completed') throw new AppError('conflict', 'The occurrence was reopened');
@@ -52,11 +50,8 @@ export async function createScheduledOccurrence(
   ctx: Omit<EventContext, 'userId'> & { at: Date },
 ): Promise<NextOccurrenceResult> {
   return db.transaction(async (tx) => {
-    const [parent] = await tx
-      .select()
-      .from(tasks)
-      .where(and(eq(tasks.id, input.parentId), eq(tasks.userId, input.userId)))
-      .for('update');
+    const [parent] = await tx.select().from(tasks).where(eq(tasks.id, input.parentId)).for('update');
+    if (parent && !(await actedOnBy(tx, parent, input.userId))) throw new AppError('not_found', 'No such task');
     if (!parent) throw new AppError('not_found', 'The occurrence no longer exists');
     if (!parent.recurrence || !parent.seriesId || !parent.dueAt) {
       throw new AppError('conflict', 'The task is not recurring');
@@ -68,6 +63,14 @@ export async function createScheduledOccurrence(
     }
     return insertSuccessor(tx, parent, input.dueAt, null, ctx);
   });
+}
+
+/**
+ * Whether `userId` (the event's actor) could have acted on the task: its creator, or a member of
+ * its project — in a shared project the completion may be another member's.
+ */
+async function actedOnBy(tx: Tx, task: TaskRow, userId: string): Promise<boolean> {
+  return task.userId === userId || (await roleIn(tx, userId, task.projectId)) !== null;
 }
 
 /** The series' next occurrence after `parent`, unless it exists already or the series was cancelled. */
@@ -90,6 +93,8 @@ async function insertSuccessor(
     .values({
       id: Bun.randomUUIDv7(),
       userId: parent.userId,
+      projectId: parent.projectId,
+      assigneeId: parent.assigneeId,
       title: parent.title,
       description: parent.description,
       priority: parent.priority,
@@ -161,12 +166,10 @@ export async function listElapsedOccurrences(
     .limit(input.limit);
 }
 
-/** The current state of a task for another service's re-check (e.g. a reminder about to fire). */
+/**
+ * The current state of a task for another service's re-check (e.g. a reminder about to fire): only
+ * while the user may read it (a member of its project, by the same policy as the routes).
+ */
 export async function getTaskForUser(db: Db, userId: string, id: string): Promise<TaskRow> {
-  const [row] = await db
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.id, id), eq(tasks.userId, userId)));
-  if (!row) throw new AppError('not_found', 'No such task');
-  return row;
+  return (await authorizeTask(db, userId, id, 'task.read')).task;
 }

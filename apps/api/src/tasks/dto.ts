@@ -23,6 +23,8 @@ export function toTaskDto(row: ListedTaskRow): TaskDto {
     completed_at: iso(row.completedAt),
     series_id: row.seriesId,
     parent_id: row.parentId,
+    project_id: row.projectId,
+    assignee_id: row.assigneeId,
     version: row.version,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
@@ -49,5 +51,7 @@ export function toSnapshot(row: TaskRow): typeof TaskSnapshot.static {
     version: row.version,
     series_start: iso(row.seriesStart),
     occurrence_index: row.occurrenceIndex,
+    project_id: row.projectId,
+    assignee_id: row.assigneeId,
   };
 }

@@ -45,7 +45,14 @@ export function taskRoutes(deps: ApiDeps) {
         set.headers.location = `/api/v1/tasks/${task.id}`;
         return committed(task, actor);
       },
-      { body: CreateTaskBody, response: { 201: Task }, detail: { summary: 'Create a task', 'x-problems': [422] } },
+      {
+        body: CreateTaskBody,
+        response: { 201: Task },
+        detail: {
+          summary: 'Create a task (in my Inbox unless project_id names another of my projects)',
+          'x-problems': [403, 422],
+        },
+      },
     )
     .get('/', ({ query, principal }) => listTasks(deps.db, principal.userId, query, deps.clock.now()), {
       query: ListQuery,
@@ -69,7 +76,7 @@ export function taskRoutes(deps: ApiDeps) {
         response: { 200: Task },
         detail: {
           summary: 'Change a task (send If-Match: "<version>" to avoid overwriting a newer change)',
-          'x-problems': [412],
+          'x-problems': [403, 412],
         },
       },
     )
@@ -87,7 +94,7 @@ export function taskRoutes(deps: ApiDeps) {
       {
         params: TaskParams,
         response: { 200: Task },
-        detail: { summary: 'Complete a task (recurring: the next one follows)', 'x-problems': [412, 422] },
+        detail: { summary: 'Complete a task (recurring: the next one follows)', 'x-problems': [403, 412, 422] },
       },
     )
     .post(
@@ -104,7 +111,7 @@ export function taskRoutes(deps: ApiDeps) {
       {
         params: TaskParams,
         response: { 200: Task },
-        detail: { summary: 'Reopen a completed task', 'x-problems': [409, 412, 422] },
+        detail: { summary: 'Reopen a completed task', 'x-problems': [403, 409, 412, 422] },
       },
     )
     .delete(
@@ -118,7 +125,7 @@ export function taskRoutes(deps: ApiDeps) {
       {
         params: TaskParams,
         query: DeleteQuery,
-        detail: { summary: 'Delete a task, or with scope=series its whole future', 'x-problems': [412] },
+        detail: { summary: 'Delete a task, or with scope=series its whole future', 'x-problems': [403, 412] },
       },
     );
 }

@@ -15,10 +15,10 @@ export const insertTaskStatement = `with owner as (
   select timezone from api.users where id = $2::uuid
 ), created as (
   insert into api.tasks (id, user_id, title, description, priority, tags, due_at, timezone, reminders,
-    recurrence, series_id, series_start, created_at, updated_at, recurrence_mode)
+    recurrence, series_id, series_start, created_at, updated_at, recurrence_mode, project_id, assignee_id)
   select $1::uuid, $2::uuid, $3::text, $4::text, $5::api.priority, $6::text[], $7::timestamptz,
     coalesce($8::text, owner.timezone), $9::integer[], $10::text, $11::uuid, $12::timestamptz,
-    $13::timestamptz, $13::timestamptz, $17::api.recurrence_mode
+    $13::timestamptz, $13::timestamptz, $17::api.recurrence_mode, $18::uuid, $19::uuid
   from owner
   returning timezone
 ), events as (
@@ -32,6 +32,9 @@ select timezone from created`;
 export interface NewTask {
   id: string;
   userId: string;
+  /** The project (checked by the caller: the creator may write to it) and the assignee (a member). */
+  projectId: string;
+  assigneeId: string | null;
   /** `timezone` null: the owner's zone. */
   fields: Omit<TaskFields, 'timezone'> & { timezone: string | null };
   at: Date;
@@ -58,6 +61,8 @@ export function newTaskDto(task: NewTask, timezone: string): TaskDto {
     completed_at: null,
     series_id: fields.recurrence ? task.id : null,
     parent_id: null,
+    project_id: task.projectId,
+    assignee_id: task.assigneeId,
     version: 1,
     created_at: task.at.toISOString(),
     updated_at: task.at.toISOString(),
@@ -88,6 +93,8 @@ export function insertTaskParams(task: NewTask): { params: unknown[]; event: Any
       version: 1,
       series_start: fields.recurrence ? dto.due_at : null,
       occurrence_index: 0,
+      project_id: task.projectId,
+      assignee_id: task.assigneeId,
     },
     { userId: task.userId, at: task.at, ...task.event },
   );
@@ -109,6 +116,8 @@ export function insertTaskParams(task: NewTask): { params: unknown[]; event: Any
     JSON.stringify(event),
     outboxTopics(event),
     fields.recurrenceMode,
+    task.projectId,
+    task.assigneeId,
   ];
   return { params, event };
 }

@@ -1,8 +1,8 @@
 import type { Db } from '@tasktide/db';
-import { AppError } from '@tasktide/service-kit';
 import { and, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import { type TaskRow, tasks } from '../db/schema.ts';
+import { authorizeTask, inProjectsOf } from '../projects/access.ts';
 import { toTaskDto } from './dto.ts';
 import { invalid } from './invalid.ts';
 import type { ListTasksQuery, TaskDto } from './model.ts';
@@ -24,9 +24,33 @@ const { search: _search, searchText: _searchText, ...listed } = getTableColumns(
 
 const isPriority = (p: string): p is TaskRow['priority'] => ['none', 'low', 'medium', 'high'].includes(p);
 
-/** The filters of a list query as SQL conditions (the user's own tasks only). */
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Repeated and comma-separated values of a multi-valued query parameter, trimmed and unique. */
+const listParam = (values: string[] | undefined) => [
+  ...new Set(
+    (values ?? [])
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ),
+];
+
+/**
+ * The filters of a list query as SQL conditions: only tasks of projects the user is an active
+ * member of (task.read is every role's: see @tasktide/access), narrowed to `project_id` if given.
+ */
 function filters(userId: string, query: ListTasksQuery, now: Date): SQL[] {
-  const where: SQL[] = [eq(tasks.userId, userId)];
+  const projectIds = listParam(query.project_id);
+  if (projectIds.length > 50) throw invalid('/project_id', 'at most 50 projects');
+  for (const id of projectIds) if (!uuidPattern.test(id)) throw invalid('/project_id', 'must be project ids (uuid)');
+  const where: SQL[] = [inProjectsOf(userId)];
+  if (projectIds.length) where.push(inArray(tasks.projectId, projectIds));
+  if (query.assignee !== undefined) {
+    const assignee = query.assignee.trim() === 'me' ? userId : query.assignee.trim();
+    if (!uuidPattern.test(assignee)) throw invalid('/assignee', 'must be me or a user id');
+    where.push(eq(tasks.assigneeId, assignee));
+  }
   const status = query.status ?? 'all';
   if (status !== 'all') where.push(eq(tasks.status, status));
   const priorities = [...new Set((query.priority ?? []).map((p) => p.trim()).filter(Boolean))];
@@ -113,11 +137,6 @@ export async function listTasks(db: Db, userId: string, query: ListTasksQuery, n
 }
 
 export async function getTask(db: Db, userId: string, id: string): Promise<TaskDto> {
-  const [row] = await db
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.id, id), eq(tasks.userId, userId)))
-    .limit(1);
-  if (!row) throw new AppError('not_found', 'No such task');
-  return toTaskDto(row);
+  const { task } = await authorizeTask(db, userId, id, 'task.read');
+  return toTaskDto(task);
 }

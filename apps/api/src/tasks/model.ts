@@ -34,6 +34,13 @@ const fields = {
   reminders: t.Array(Reminder, { maxItems: 10, description: 'Only with a due date' }),
   recurrence: t.Union([Recurrence, t.Null()], { description: 'Only with a due date' }),
   recurrence_mode: RecurrenceMode,
+  project_id: t.String({
+    format: 'uuid',
+    description: 'The project (default on create: my Inbox). Moving a task needs editor on both projects',
+  }),
+  assignee_id: t.Union([t.String({ format: 'uuid' }), t.Null()], {
+    description: "An active member of the task's project, or null (nobody)",
+  }),
 };
 
 export const CreateTaskBody = t.Object({
@@ -46,6 +53,8 @@ export const CreateTaskBody = t.Object({
   reminders: t.Optional(fields.reminders),
   recurrence: t.Optional(fields.recurrence),
   recurrence_mode: t.Optional(fields.recurrence_mode),
+  project_id: t.Optional(fields.project_id),
+  assignee_id: t.Optional(fields.assignee_id),
 });
 
 export const PatchTaskBody = t.Partial(t.Object(fields), { minProperties: 1 });
@@ -65,6 +74,8 @@ export const Task = t.Object({
   completed_at: t.Union([t.String({ format: 'date-time' }), t.Null()]),
   series_id: t.Union([t.String({ format: 'uuid' }), t.Null()]),
   parent_id: t.Union([t.String({ format: 'uuid' }), t.Null()]),
+  project_id: t.String({ format: 'uuid' }),
+  assignee_id: t.Union([t.String({ format: 'uuid' }), t.Null()]),
   version: t.Integer(),
   created_at: t.String({ format: 'date-time' }),
   updated_at: t.String({ format: 'date-time' }),
@@ -105,6 +116,14 @@ export const ListQuery = t.Object({
       description: 'One or more tags: repeat the parameter (tag=a&tag=b) or separate with commas',
     }),
   ),
+  project_id: t.Optional(
+    t.Array(t.String(), {
+      maxItems: 50,
+      description:
+        'One or more project ids: repeat the parameter (project_id=a&project_id=b) or separate with commas. Default: all my projects',
+    }),
+  ),
+  assignee: t.Optional(t.String({ maxLength: 36, description: 'me (assigned to me), or a user id' })),
   tags: t.Optional(t.Union([t.Literal('any'), t.Literal('all')], { description: 'Match any (default) or all tags' })),
   due_before: t.Optional(t.String({ format: 'date-time' })),
   due_after: t.Optional(t.String({ format: 'date-time' })),

@@ -4,8 +4,11 @@ import { writeEvents } from '@tasktide/outbox';
 import { AppError } from '@tasktide/service-kit';
 import { and, eq, inArray } from 'drizzle-orm';
 import { outbox, seriesCancellations, type TaskRow, tasks } from '../db/schema.ts';
+import { authorizeProject, authorizeTask, roleIn } from '../projects/access.ts';
+import { inboxOf } from '../projects/service.ts';
 import { toSnapshot, toTaskDto } from './dto.ts';
 import { insertTask } from './insert.ts';
+import { invalid } from './invalid.ts';
 import type { CreateTaskInput, PatchTaskInput, TaskDto } from './model.ts';
 import { finalizeFields, parseDueAt, type TaskFields } from './validate.ts';
 
@@ -16,21 +19,26 @@ export interface Actor extends EventContext {
 }
 
 /** Writes the events to the outbox in `tx` and notes their types on the actor. */
-async function emit(tx: Tx, actor: Actor, events: AnyEvent[]) {
+export async function emit(tx: Tx, actor: Actor, events: AnyEvent[]) {
   await writeEvents(tx, outbox, events);
   actor.emitted?.push(...events.map((e) => e.event_type));
 }
 
+/**
+ * The task, locked, when the actor may change it (task.write in its project). A task outside the
+ * actor's projects is indistinguishable from a missing one: 404, never 403 (see projects/access.ts).
+ */
 async function lockTask(tx: Tx, actor: Actor, id: string): Promise<TaskRow> {
-  const [row] = await tx
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.id, id), eq(tasks.userId, actor.userId)))
-    .for('update')
-    .limit(1);
-  // Another user's task is indistinguishable from a missing one: 404, never 403.
-  if (!row) throw new AppError('not_found', 'No such task');
-  return row;
+  const { task } = await authorizeTask(tx, actor.userId, id, 'task.write', { lock: true });
+  return task;
+}
+
+/** An assignee must be an active member of the task's project: else 400 naming the field. */
+async function checkAssignee(db: Executor, projectId: string, assigneeId: string | null | undefined) {
+  if (!assigneeId) return;
+  if (!(await roleIn(db, assigneeId, projectId))) {
+    throw invalid('/assignee_id', "must be an active member of the task's project");
+  }
 }
 
 function checkVersion(row: TaskRow, ifMatch: number | undefined) {
@@ -64,9 +72,16 @@ export async function createTask(db: Executor, actor: Actor, input: CreateTaskIn
     },
     errors,
   );
+  const projectId = input.project_id ?? (await inboxOf(db, actor.userId));
+  // A project outside mine is a 400 on the field (like an unknown value), not a 404 of the route.
+  if (!(await roleIn(db, actor.userId, projectId))) throw invalid('/project_id', 'no such project');
+  await authorizeProject(db, actor.userId, projectId, 'task.write');
+  await checkAssignee(db, projectId, input.assignee_id);
   const created = await insertTask(db, {
     id: Bun.randomUUIDv7(),
     userId: actor.userId,
+    projectId,
+    assigneeId: input.assignee_id ?? null,
     // The service's clock, like every later change: created_at and updated_at agree.
     at: actor.at ?? new Date(),
     fields: { ...fields, timezone: input.timezone === undefined ? null : fields.timezone },
@@ -87,6 +102,8 @@ const patchable = [
   'reminders',
   'recurrence',
   'recurrenceMode',
+  'projectId',
+  'assigneeId',
 ] as const;
 const apiName: Record<(typeof patchable)[number], string> = {
   title: 'title',
@@ -98,6 +115,8 @@ const apiName: Record<(typeof patchable)[number], string> = {
   reminders: 'reminders',
   recurrence: 'recurrence',
   recurrenceMode: 'recurrence_mode',
+  projectId: 'project_id',
+  assigneeId: 'assignee_id',
 };
 
 export async function updateTask(
@@ -112,20 +131,33 @@ export async function updateTask(
   return db.transaction(async (tx) => {
     const row = await lockTask(tx, actor, id);
     checkVersion(row, ifMatch);
-    const merged: TaskFields = finalizeFields(
-      {
-        title: patch.title ?? row.title,
-        description: patch.description ?? row.description,
-        priority: patch.priority ?? row.priority,
-        tags: patch.tags ?? row.tags,
-        dueAt: dueAt === undefined ? row.dueAt : dueAt,
-        timezone: patch.timezone ?? row.timezone,
-        reminders: patch.reminders ?? row.reminders,
-        recurrence: patch.recurrence === undefined ? row.recurrence : patch.recurrence,
-        recurrenceMode: patch.recurrence_mode ?? row.recurrenceMode,
-      },
-      errors,
-    );
+    const projectId = patch.project_id ?? row.projectId;
+    if (projectId !== row.projectId) {
+      // Moving needs task.write on both sides; an assignee who is not a member there is unassigned.
+      if (!(await roleIn(tx, actor.userId, projectId))) throw invalid('/project_id', 'no such project');
+      await authorizeProject(tx, actor.userId, projectId, 'task.write');
+    }
+    let assigneeId = patch.assignee_id === undefined ? row.assigneeId : patch.assignee_id;
+    if (patch.assignee_id !== undefined) await checkAssignee(tx, projectId, assigneeId);
+    else if (assigneeId && projectId !== row.projectId && !(await roleIn(tx, assigneeId, projectId))) assigneeId = null;
+    const merged: TaskFields & { projectId: string; assigneeId: string | null } = {
+      ...finalizeFields(
+        {
+          title: patch.title ?? row.title,
+          description: patch.description ?? row.description,
+          priority: patch.priority ?? row.priority,
+          tags: patch.tags ?? row.tags,
+          dueAt: dueAt === undefined ? row.dueAt : dueAt,
+          timezone: patch.timezone ?? row.timezone,
+          reminders: patch.reminders ?? row.reminders,
+          recurrence: patch.recurrence === undefined ? row.recurrence : patch.recurrence,
+          recurrenceMode: patch.recurrence_mode ?? row.recurrenceMode,
+        },
+        errors,
+      ),
+      projectId,
+      assigneeId,
+    };
     const changes: Record<string, unknown> = {};
     for (const key of patchable) {
       const before = row[key];
@@ -232,7 +264,12 @@ export async function reopenTask(db: Executor, actor: Actor, id: string, ifMatch
       events.push(
         createEvent(
           'task.deleted',
-          { task_id: successor.id, scope: 'occurrence', series_id: successor.seriesId },
+          {
+            task_id: successor.id,
+            scope: 'occurrence',
+            series_id: successor.seriesId,
+            project_id: successor.projectId,
+          },
           actor,
         ),
       );
@@ -263,7 +300,7 @@ export async function deleteTask(
       const open = await tx
         .select()
         .from(tasks)
-        .where(and(eq(tasks.seriesId, seriesId), eq(tasks.userId, actor.userId), eq(tasks.status, 'open')))
+        .where(and(eq(tasks.seriesId, seriesId), eq(tasks.projectId, row.projectId), eq(tasks.status, 'open')))
         .for('update');
       victims = [row, ...open.filter((t) => t.id !== row.id)];
     }
@@ -274,7 +311,7 @@ export async function deleteTask(
       ),
     );
     const events: AnyEvent[] = victims.map((v) =>
-      createEvent('task.deleted', { task_id: v.id, scope, series_id: v.seriesId }, actor),
+      createEvent('task.deleted', { task_id: v.id, scope, series_id: v.seriesId, project_id: v.projectId }, actor),
     );
     await emit(tx, actor, events);
   });

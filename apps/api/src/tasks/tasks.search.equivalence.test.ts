@@ -3,7 +3,7 @@ import type { DbHandle } from '@tasktide/db';
 import { createTestDb, dbKinds } from '@tasktide/db/testing';
 import { and, eq, getTableColumns, inArray, type SQL } from 'drizzle-orm';
 import { apiMigrations } from '../db/migrations.ts';
-import { tasks, users } from '../db/schema.ts';
+import { projectMembers, projects, tasks, users } from '../db/schema.ts';
 import { listTasks } from './list.ts';
 import type { ListTasksQuery } from './model.ts';
 import { textSearch } from './search.ts';
@@ -18,10 +18,11 @@ const { search: _s, searchText: _t, ...listed } = getTableColumns(tasks);
 const words = ['invoice', 'report', 'groceries', 'dentist', 'deploy', 'review', 'taxes', 'garden'];
 const priorities = ['none', 'low', 'medium', 'high'] as const;
 
-function seeded(userId: string, i: number) {
+function seeded(userId: string, projectId: string, i: number) {
   return {
     id: Bun.randomUUIDv7(),
     userId,
+    projectId,
     title: `${words[i % 8]} ${words[(i * 7) % 8]}${i % 11 ? '' : 'ing'} #${i % 40}`,
     description: i % 3 ? `notes about ${words[(i * 3) % 8]}` : '',
     priority: priorities[(i * 5) % 4] as (typeof priorities)[number],
@@ -87,7 +88,11 @@ describe.each(dbKinds())('search results are those of the plain query, on %s', (
       await db.db
         .insert(users)
         .values({ id, email: `${id}@x.local`, passwordHash: 'x', displayName: 'x', timezone: 'UTC' });
-      await db.db.insert(tasks).values(Array.from({ length: n }, (_, i) => seeded(id, i)));
+      // Each user's tasks in their own project (the list shows the tasks of the caller's projects).
+      const projectId = Bun.randomUUIDv7();
+      await db.db.insert(projects).values({ id: projectId, name: 'Inbox', isInbox: true, createdBy: id });
+      await db.db.insert(projectMembers).values({ projectId, userId: id, role: 'admin' });
+      await db.db.insert(tasks).values(Array.from({ length: n }, (_, i) => seeded(id, projectId, i)));
     }
   }, 120_000);
   afterAll(() => db.close());

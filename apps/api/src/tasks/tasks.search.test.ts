@@ -93,14 +93,14 @@ describe.each(dbKinds())('task search as you type on %s', (kind) => {
   test("the search is index-backed: EXPLAIN shows no sequential scan of the user's tasks", async () => {
     // Enough rows, for this user and another, that a plan without the indexes would scan.
     await api.db.db.execute(sql`
-      insert into api.tasks (id, user_id, title, timezone)
-      select gen_random_uuid(), ${userId}::uuid, 'chore number ' || g || ' ' || md5(g::text), 'UTC'
-      from generate_series(1, 5000) g`);
+      insert into api.tasks (id, user_id, project_id, title, timezone)
+      select gen_random_uuid(), ${userId}::uuid, p.id, 'chore number ' || g || ' ' || md5(g::text), 'UTC'
+      from generate_series(1, 5000) g, api.projects p where p.created_by = ${userId}::uuid and p.is_inbox`);
     const other = await api.signUp();
     await api.db.db.execute(sql`
-      insert into api.tasks (id, user_id, title, timezone)
-      select gen_random_uuid(), ${other.userId}::uuid, 'errand ' || md5(g::text), 'UTC'
-      from generate_series(1, 5000) g`);
+      insert into api.tasks (id, user_id, project_id, title, timezone)
+      select gen_random_uuid(), ${other.userId}::uuid, p.id, 'errand ' || md5(g::text), 'UTC'
+      from generate_series(1, 5000) g, api.projects p where p.created_by = ${other.userId}::uuid and p.is_inbox`);
     // What autovacuum does in a running database: statistics, and the GIN pending lists merged
     // (until then the planner prices every pending entry and rightly prefers the user index).
     await api.db.db.execute(sql`vacuum analyze api.tasks`);

@@ -31,8 +31,10 @@ type CreateTaskBody = Static<typeof api.CreateTaskBody>;
  * What the task form sends: the create body (PATCH takes the same fields), narrowed — the form
  * always sends every field but `description` and `recurrence_mode`, which the body makes optional.
  */
-export type TaskInput = Required<Omit<CreateTaskBody, 'description' | 'recurrence_mode'>> &
-  Pick<CreateTaskBody, 'description' | 'recurrence_mode'>;
+export type TaskInput = Required<
+  Omit<CreateTaskBody, 'description' | 'recurrence_mode' | 'project_id' | 'assignee_id'>
+> &
+  Pick<CreateTaskBody, 'description' | 'recurrence_mode' | 'project_id' | 'assignee_id'>;
 
 /** POST /tasks/parse: a draft shaped like the create body, and what was understood. */
 export type ParseResult = Static<typeof api.ParseResult>;

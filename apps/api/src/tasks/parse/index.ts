@@ -4,6 +4,7 @@ import { Elysia } from 'elysia';
 import { getUser } from '../../accounts/service.ts';
 import { requireUser } from '../../auth.ts';
 import type { ApiDeps } from '../../context.ts';
+import { listProjects } from '../../projects/service.ts';
 import { ParseBody, ParseResult } from './model.ts';
 import { parseQuickAdd } from './service.ts';
 
@@ -22,7 +23,12 @@ export function taskParseRoutes(deps: ApiDeps) {
         if (errors.length) {
           throw new AppError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
         }
-        return parseQuickAdd(body.text, { now: body.now ? new Date(body.now) : deps.clock.now(), timezone });
+        const projects = (await listProjects(deps.db, principal.userId)).filter((p) => !p.archived);
+        return parseQuickAdd(body.text, {
+          now: body.now ? new Date(body.now) : deps.clock.now(),
+          timezone,
+          projects,
+        });
       },
       {
         body: ParseBody,
@@ -32,7 +38,9 @@ export function taskParseRoutes(deps: ApiDeps) {
           description:
             'Understands dates and times (via chrono-node), repetition ("every month on the 1st", "every weekday", ' +
             '"every 2 weeks on tuesday", "daily at 9", "for 5 times", "until june 1"), #tags, priorities ' +
-            '(!high !medium !low, !1 !2 !3, !! for high) and reminders ("remind me 1 hour before"). ' +
+            '(!high !medium !low, !1 !2 !3, !! for high), reminders ("remind me 1 hour before") and +project ' +
+            '(todo.txt style: one of my projects by name, case-insensitive, spaces written as dashes; an unknown name ' +
+            'stays in the title with a warning and the task goes to the Inbox). ' +
             "Dates are read in `timezone` (default: the user's); a date without a time is due at 09:00. " +
             '`draft` can be sent to POST /tasks as it is.',
         },

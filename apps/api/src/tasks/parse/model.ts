@@ -25,6 +25,7 @@ const MatchKind = t.Union([
   t.Literal('tag'),
   t.Literal('priority'),
   t.Literal('reminder'),
+  t.Literal('project'),
 ]);
 
 /** The draft is shaped like the create body, so a client can POST it to /tasks as it is. */
@@ -36,6 +37,9 @@ export const TaskDraft = t.Object({
   timezone: t.String(),
   reminders: t.Array(t.Integer(), { description: 'Minutes before the due time' }),
   recurrence: t.Union([t.String({ description: 'Normalized RRULE' }), t.Null()]),
+  project_id: t.Optional(
+    t.String({ format: 'uuid', description: 'From +project (one of mine, by name); absent: the Inbox' }),
+  ),
 });
 
 export const ParseResult = t.Object({

@@ -31,6 +31,15 @@ describe('POST /api/v1/tasks/parse', () => {
     expect(res.body.recurrence_text).toBe('every month on the 1st');
   });
 
+  test('+project names one of my projects: the draft carries its id and creates the task there', async () => {
+    const project = await api.call('POST', '/api/v1/projects', { token, body: { name: 'Household' } });
+    const res = await parse({ text: 'buy milk +household', now });
+    expect(res.body.draft).toMatchObject({ title: 'buy milk', project_id: project.body.id });
+    const created = await api.call('POST', '/api/v1/tasks', { token, body: res.body.draft });
+    expect(created.status).toBe(201);
+    expect(created.body.project_id).toBe(project.body.id);
+  });
+
   test('the request may name the zone', async () => {
     const res = await parse({ text: 'call mom tomorrow 6pm', timezone: 'Europe/Berlin', now });
     expect(res.body.draft).toMatchObject({ due_at: '2026-03-16T18:00:00+01:00', timezone: 'Europe/Berlin' });

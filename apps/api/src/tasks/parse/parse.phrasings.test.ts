@@ -238,3 +238,35 @@ describe('what the reader reports besides the draft', () => {
     expect(result.warnings[0]).toStartWith('The repetition was not understood');
   });
 });
+
+describe('+project (todo.txt style)', () => {
+  const projects = [
+    { id: '00000000-0000-7000-8000-000000000001', name: 'Household' },
+    { id: '00000000-0000-7000-8000-000000000002', name: 'Release Q3' },
+  ];
+  const read = (text: string) => parseQuickAdd(text, { now, timezone: 'Europe/Berlin', projects });
+
+  test.each([
+    ['buy milk +household #shop', projects[0]?.id, 'buy milk'],
+    ['buy milk +HouseHold.', projects[0]?.id, 'buy milk'],
+    ['tag the build +release-q3 tomorrow', projects[1]?.id, 'tag the build'],
+  ])('%s names a project of mine, case-insensitively', (text, id, title) => {
+    const result = read(text);
+    expect(result.draft.project_id).toBe(id as string);
+    expect(result.draft.title).toBe(title);
+    expect(result.matches.map((m) => m.kind)).toContain('project');
+  });
+
+  test('an unknown name stays in the title, with a warning; the task goes to the Inbox', () => {
+    const result = read('water plants +garden');
+    expect(result.draft.project_id).toBeUndefined();
+    expect(result.draft.title).toBe('water plants +garden');
+    expect(result.warnings).toEqual([expect.stringContaining('"garden"')]);
+  });
+
+  test('a plus that is not a name (+5, C++) is just text', () => {
+    const result = read('score +5 in C++');
+    expect(result.draft).toMatchObject({ title: 'score +5 in C++' });
+    expect(result.warnings).toEqual([]);
+  });
+});

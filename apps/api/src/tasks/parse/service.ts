@@ -23,6 +23,8 @@ export interface ParseContext {
   now: Date;
   /** IANA zone the text's dates are wall-clock times in (checked by the caller). */
   timezone: string;
+  /** The projects `+name` may name (the caller's own); none: `+name` stays in the text. */
+  projects?: ReadonlyArray<{ id: string; name: string }>;
 }
 
 /** Time of day for a date given without one ("tomorrow", "every monday"). */
@@ -65,6 +67,28 @@ function readTags(rest: Remaining): string[] {
     rest.take('tag', m.index + m[1]!.length, m.index + m[0].length);
   }
   return [...new Set(tags)];
+}
+
+/** How `+name` spells a project: lower-cased, spaces as dashes ("Release Q3" is +release-q3). */
+const projectKey = (name: string) => name.trim().toLowerCase().replace(/\s+/g, '-');
+
+/**
+ * `+project` (todo.txt's convention; `#` is already tags): the first token naming one of the
+ * caller's projects, case-insensitively, is taken out. An unknown name stays in the text (the task
+ * goes to the Inbox) with a warning — quick add never fails on what it does not know.
+ */
+function readProject(rest: Remaining, projects: ParseContext['projects'], warnings: string[]): string | undefined {
+  const byKey = new Map((projects ?? []).map((p) => [projectKey(p.name), p.id]));
+  for (const m of rest.text.matchAll(/(^|\s)\+([^\s+#,!]+)/gu)) {
+    const name = m[2]!.replace(/[.;:?)\]]+$/u, '');
+    const id = byKey.get(name.toLowerCase());
+    if (id) {
+      rest.take('project', m.index + m[1]!.length, m.index + m[0].length);
+      return id;
+    }
+    if (/^\p{L}/u.test(name)) warnings.push(`No project of yours is named "${name}": the task goes to the Inbox`);
+  }
+  return undefined;
 }
 
 const PRIORITIES: Record<string, TaskDraftDto['priority']> = {
@@ -248,12 +272,13 @@ function titleOf(text: string): string {
  */
 export function parseQuickAdd(input: string, ctx: ParseContext): ParseResultDto {
   const rest = new Remaining(input);
+  const warnings: string[] = [];
+  const projectId = readProject(rest, ctx.projects, warnings);
   const tags = readTags(rest);
   const priority = readPriority(rest);
   const reminders = readReminders(rest);
   const recurrence = readRecurrence(rest, ctx);
   const when = readWhen(rest, ctx);
-  const warnings: string[] = [];
 
   let rule: string | null = null;
   if (recurrence) {
@@ -275,6 +300,7 @@ export function parseQuickAdd(input: string, ctx: ParseContext): ParseResultDto 
       timezone: ctx.timezone,
       reminders,
       recurrence: rule,
+      ...(projectId ? { project_id: projectId } : {}),
     },
     recurrence_text: rule ? describeRecurrence(rule) : null,
     matches: rest.matches.sort((a, b) => a.start - b.start).map(({ kind, text }) => ({ kind, text })),
