@@ -139,7 +139,7 @@ try {
   }
 
   const scripts: Record<Kind, PgbenchScript> = {
-    create: createScript(data.writer.userId, data.writer.projectId),
+    create: createScript(data.writer.userId),
     search: await searchScript(dbUrl, data.reader.userId, searchQuery),
   };
   function pgbenchTarget(mode: 'prepared' | 'extended'): Target {

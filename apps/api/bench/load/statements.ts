@@ -21,12 +21,15 @@ function offlineDb(url: string) {
   return { db: drizzle(client), close: () => client.end() };
 }
 
-/** One create as the api runs it: one statement (tasks/insert.ts) with a fresh task and event id. */
-export function createScript(userId: string, projectId: string): PgbenchScript {
+/**
+ * One create as the api runs it: one statement (tasks/insert.ts) with a fresh task and event id,
+ * into the writer's Inbox like the benchmark's requests (no project_id: the statement finds it).
+ */
+export function createScript(userId: string): PgbenchScript {
   const { params } = insertTaskParams({
     id: Bun.randomUUIDv7(),
     userId,
-    projectId,
+    projectId: null,
     assigneeId: null,
     at: new Date(),
     fields: {

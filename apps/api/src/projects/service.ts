@@ -80,17 +80,6 @@ export async function insertProject(
 export const createInbox = (tx: Tx, actor: Actor) =>
   insertProject(tx, actor, { name: 'Inbox', color: null, isInbox: true });
 
-/** The id of the user's Inbox (where a task goes when no project is named). */
-export async function inboxOf(db: Executor, userId: string): Promise<string> {
-  const [row] = await db
-    .select({ id: projects.id })
-    .from(projects)
-    .where(and(eq(projects.createdBy, userId), eq(projects.isInbox, true)))
-    .limit(1);
-  if (!row) throw new AppError('unauthenticated', 'The account no longer exists');
-  return row.id;
-}
-
 /** A name as stored: trimmed, and not blank (400 naming /name). */
 function projectName(name: string): string {
   const trimmed = name.trim();

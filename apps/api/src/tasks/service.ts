@@ -4,8 +4,7 @@ import { writeEvents } from '@tasktide/outbox';
 import { AppError } from '@tasktide/service-kit';
 import { and, eq, inArray } from 'drizzle-orm';
 import { outbox, seriesCancellations, type TaskRow, tasks } from '../db/schema.ts';
-import { authorizeProject, authorizeTask, roleIn } from '../projects/access.ts';
-import { inboxOf } from '../projects/service.ts';
+import { authorizeProject, authorizeTask, decide, roleIn } from '../projects/access.ts';
 import { toSnapshot, toTaskDto } from './dto.ts';
 import { insertTask } from './insert.ts';
 import { invalid } from './invalid.ts';
@@ -34,10 +33,12 @@ async function lockTask(tx: Tx, actor: Actor, id: string): Promise<TaskRow> {
 }
 
 /** An assignee must be an active member of the task's project: else 400 naming the field. */
+const ASSIGNEE_NOT_MEMBER = "must be an active member of the task's project";
+
 async function checkAssignee(db: Executor, projectId: string, assigneeId: string | null | undefined) {
   if (!assigneeId) return;
   if (!(await roleIn(db, assigneeId, projectId))) {
-    throw invalid('/assignee_id', "must be an active member of the task's project");
+    throw invalid('/assignee_id', ASSIGNEE_NOT_MEMBER);
   }
 }
 
@@ -72,24 +73,29 @@ export async function createTask(db: Executor, actor: Actor, input: CreateTaskIn
     },
     errors,
   );
-  const projectId = input.project_id ?? (await inboxOf(db, actor.userId));
-  // A project outside mine is a 400 on the field (like an unknown value), not a 404 of the route.
-  if (!(await roleIn(db, actor.userId, projectId))) throw invalid('/project_id', 'no such project');
-  await authorizeProject(db, actor.userId, projectId, 'task.write');
-  await checkAssignee(db, projectId, input.assignee_id);
-  const created = await insertTask(db, {
+  const outcome = await insertTask(db, {
     id: Bun.randomUUIDv7(),
     userId: actor.userId,
-    projectId,
+    projectId: input.project_id ?? null,
     assigneeId: input.assignee_id ?? null,
     // The service's clock, like every later change: created_at and updated_at agree.
     at: actor.at ?? new Date(),
     fields: { ...fields, timezone: input.timezone === undefined ? null : fields.timezone },
     event: { correlationId: actor.correlationId, ...(actor.traceparent ? { traceparent: actor.traceparent } : {}) },
   });
-  if (!created) throw new AppError('unauthenticated', 'The account no longer exists');
-  actor.emitted?.push(created.event.event_type);
-  return created.dto;
+  if (!outcome.created) {
+    const { ownerExists, role, assigneeOk } = outcome;
+    if (!ownerExists || (!role && input.project_id === undefined)) {
+      throw new AppError('unauthenticated', 'The account no longer exists');
+    }
+    // A project outside mine is a 400 on the field (like an unknown value), not a 404 of the route.
+    if (!role) throw invalid('/project_id', 'no such project');
+    decide(role, 'task.write', 'project');
+    if (!assigneeOk) throw invalid('/assignee_id', ASSIGNEE_NOT_MEMBER);
+    throw new AppError('internal', 'The task was not created although every check passed');
+  }
+  actor.emitted?.push(outcome.event.event_type);
+  return outcome.dto;
 }
 
 const patchable = [
