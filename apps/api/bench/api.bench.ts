@@ -140,7 +140,7 @@ try {
 
   const scripts: Record<Kind, PgbenchScript> = {
     create: createScript(data.writer.userId),
-    search: await searchScript(dbUrl, data.reader.userId, searchQuery),
+    search: await searchScript(dbUrl, data.reader.userId, [data.reader.projectId], searchQuery),
   };
   function pgbenchTarget(mode: 'prepared' | 'extended'): Target {
     return {

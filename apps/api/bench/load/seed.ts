@@ -71,5 +71,8 @@ export async function seed(base: string, db: postgres.Sql) {
     await insertTasks(db, id, 2_000);
   }
   await db`vacuum analyze api.tasks`;
-  return { writer: { ...writer, projectId: await inboxFor(db, writer.userId) }, reader };
+  return {
+    writer: { ...writer, projectId: await inboxFor(db, writer.userId) },
+    reader: { ...reader, projectId: await inboxFor(db, reader.userId) },
+  };
 }

@@ -4,6 +4,7 @@
  */
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { projectsOfStatement } from '../../src/projects/access.ts';
 import { insertTaskParams, insertTaskStatement } from '../../src/tasks/insert.ts';
 import { listStatement } from '../../src/tasks/list.ts';
 import type { ListTasksQuery } from '../../src/tasks/model.ts';
@@ -51,12 +52,18 @@ export function createScript(userId: string): PgbenchScript {
   ]);
 }
 
-/** One page of a search as the api runs it. */
-export async function searchScript(url: string, userId: string, query: ListTasksQuery): Promise<PgbenchScript> {
+/** One page of a search as the api runs it: the user's projects, then the page over them. */
+export async function searchScript(
+  url: string,
+  userId: string,
+  projectIds: string[],
+  query: ListTasksQuery,
+): Promise<PgbenchScript> {
   const { db, close } = offlineDb(url);
   // biome-ignore lint/suspicious/noExplicitAny: the offline builder only renders SQL
-  const { statement } = listStatement(db as any, userId, query);
-  const script = replay(statement.toSQL(), 's');
+  const offline = db as any;
+  const { statement } = listStatement(offline, userId, projectIds, query);
+  const script = join([replay(projectsOfStatement(offline, userId).toSQL(), 'p'), replay(statement.toSQL(), 's')]);
   await close();
   return script;
 }

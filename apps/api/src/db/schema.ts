@@ -161,14 +161,17 @@ export const tasks = apiSchema.table(
     ),
   },
   (t) => [
+    // The creator's tasks (account deletion; the cascade of users.id).
     index('tasks_user_created_idx').on(t.userId, t.createdAt, t.id),
-    index('tasks_user_due_idx').on(t.userId, t.dueAt),
-    // A project's tasks in list order (the default sort), and a member's assigned tasks.
+    // Lists read by project since tasks are shared (list.ts names the projects): a project's tasks
+    // in list order (the default sort), in due order, and of one status and priority in due order
+    // — a search sorted by priority and due date walks the last one and stops after a page (see
+    // listStatement). They replace the (user, …) forms, which no query used any more.
     index('tasks_project_created_idx').on(t.projectId, t.createdAt, t.id),
+    index('tasks_project_due_idx').on(t.projectId, t.dueAt),
+    index('tasks_project_status_priority_due_idx').on(t.projectId, t.status, t.priority, t.dueAt, t.id),
+    // A member's assigned tasks.
     index('tasks_assignee_idx').on(t.assigneeId),
-    // A user's tasks of one status and priority in due order: a search sorted by priority and due
-    // date walks it and stops after a page (see listStatement). Its prefix serves (user, status).
-    index('tasks_user_status_priority_due_idx').on(t.userId, t.status, t.priority, t.dueAt, t.id),
     index('tasks_series_idx').on(t.seriesId),
     // The recurrence sweep's walk: open occurrences of series on schedule, in due order (few rows).
     index('tasks_on_schedule_due_idx')

@@ -24,6 +24,18 @@ export function decide(role: Role | null, action: Action, what: string): void {
 export const inProjectsOf = (userId: string): SQL =>
   sql`${tasks.projectId} in (select ${projectMembers.projectId} from ${projectMembers} where ${projectMembers.userId} = ${userId} and ${projectMembers.status} = 'active')`;
 
+/** The query of `projectsOf` (built, not run: bench:api replays it with pgbench). */
+export const projectsOfStatement = (db: Executor, userId: string) =>
+  db
+    .select({ projectId: projectMembers.projectId })
+    .from(projectMembers)
+    .where(and(eq(projectMembers.userId, userId), eq(projectMembers.status, 'active')));
+
+/** The projects the user is an active member of (every role reads their tasks). */
+export async function projectsOf(db: Executor, userId: string): Promise<string[]> {
+  return (await projectsOfStatement(db, userId)).map((r) => r.projectId);
+}
+
 /** The caller's role in a project; null when they are not an active member (or it does not exist). */
 export async function roleIn(db: Executor, userId: string, projectId: string): Promise<Role | null> {
   const [row] = await db

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { rowsOf } from '@tasktide/db';
 import { dbKinds } from '@tasktide/db/testing';
 import { sql } from 'drizzle-orm';
+import { projectsOf } from '../projects/access.ts';
 import { createTestApi, type TestApi } from '../testing.ts';
 import { listStatement } from './list.ts';
 
@@ -105,12 +106,25 @@ describe.each(dbKinds())('task search as you type on %s', (kind) => {
     // (until then the planner prices every pending entry and rightly prefers the user index).
     await api.db.db.execute(sql`vacuum analyze api.tasks`);
     for (const q of ['rent', 'invoce', 'pay inv']) {
-      const { statement } = listStatement(api.db.db, userId, { q });
+      const { statement } = listStatement(api.db.db, userId, await projectsOf(api.db.db, userId), { q });
       const plan = rowsOf<Record<string, string>>(await api.db.db.execute(sql`explain ${statement}`))
         .map((r) => Object.values(r)[0])
         .join('\n');
       expect(plan).not.toContain('Seq Scan');
       expect(plan).toMatch(/tasks_search_idx|tasks_search_trgm_idx/);
     }
+    // bench:api's search, sorted by priority then due date: each priority's part walks the
+    // project's (status, priority, due) index in order and stops after a page.
+    const { statement } = listStatement(api.db.db, userId, await projectsOf(api.db.db, userId), {
+      q: 'chore',
+      status: 'open',
+      priority: ['high', 'medium'],
+      sort: '-priority,due_at',
+    });
+    const plan = rowsOf<Record<string, string>>(await api.db.db.execute(sql`explain ${statement}`))
+      .map((r) => Object.values(r)[0])
+      .join('\n');
+    expect(plan).not.toContain('Seq Scan');
+    expect(plan).toContain('tasks_project_status_priority_due_idx');
   });
 });
