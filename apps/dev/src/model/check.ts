@@ -29,6 +29,8 @@ interface ApiTask {
   completed_at: string | null;
   series_id: string | null;
   parent_id: string | null;
+  project_id: string;
+  assignee_id: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -50,6 +52,9 @@ export function expectedDto(t: ModelTask) {
     completed_at: iso(t.completedAt),
     series_id: t.seriesId,
     parent_id: t.parentId,
+    // The Inbox's id is the api's; a shared project's the model knows.
+    ...(t.projectId ? { project_id: t.projectId } : {}),
+    assignee_id: t.assigneeId,
     version: t.version,
     created_at: t.createdAt,
     updated_at: iso(t.updatedAt),
@@ -79,8 +84,12 @@ async function pages<T>(driver: Driver, token: string, path: string, limit: numb
  */
 export async function compareTasks(model: ReferenceModel, driver: Driver, user: ModelUser) {
   const actual = (await pages<ApiTask>(driver, user.token, '/api/v1/tasks?sort=created_at', 100)).flat();
-  const known = new Set(model.tasksOf(user.id).map((t) => t.id));
-  for (const pending of model.pending.filter((p) => p.userId === user.id)) {
+  const known = new Set(model.visibleTo(user.id).map((t) => t.id));
+  const parentSeen = (p: { parentId: string }) => {
+    const parent = model.tasks.get(p.parentId);
+    return parent !== undefined && model.canSee(user.id, parent);
+  };
+  for (const pending of model.pending.filter(parentSeen)) {
     const created = actual.filter((t) => t.parent_id === pending.parentId && !known.has(t.id));
     if (created.length !== 1) {
       throw new Mismatch(`expected exactly one next occurrence of ${pending.parentId}, found ${created.length}`, {
@@ -91,7 +100,8 @@ export async function compareTasks(model: ReferenceModel, driver: Driver, user: 
     model.adopt(pending, created[0]!.id, iso(model.now) as string);
     model.adopted++;
   }
-  const expected = model.tasksOf(user.id);
+  // Nobody ever sees a task outside their projects, and every member sees all of a project's.
+  const expected = model.visibleTo(user.id);
   const byId = new Map(actual.map((t) => [t.id, t]));
   const missing = expected.filter((t) => !byId.has(t.id)).map(expectedDto);
   const extra = actual.filter((t) => !expected.some((e) => e.id === t.id));
@@ -177,7 +187,7 @@ export async function compareList(model: ReferenceModel, driver: Driver, user: M
   const got = (await pages<ApiTask>(driver, user.token, qs ? `/api/v1/tasks?${qs}` : '/api/v1/tasks', query.limit))
     .flat()
     .map((t) => t.id);
-  const candidates = model.tasksOf(user.id).filter((t) => matchesFilters(t, query, model.now));
+  const candidates = model.visibleTo(user.id).filter((t) => matchesFilters(t, query, model.now));
   const order = compareBy(query.sort);
   if (!query.q) {
     const want = candidates.sort(order).map((t) => t.id);

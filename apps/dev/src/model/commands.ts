@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { compareAudit, compareInbox, compareList, compareTasks, expectStatus, Mismatch } from './check.ts';
 import { type Driver, reactingServices } from './driver.ts';
 import type { ListQuery } from './listing.ts';
-import { type ModelTask, type ModelUser, type Priority, ReferenceModel, type TaskFieldsInput } from './reference.ts';
+import {
+  type ModelProject,
+  type ModelTask,
+  type ModelUser,
+  type Priority,
+  ReferenceModel,
+  type TaskFieldsInput,
+} from './reference.ts';
 
 /** What the commands act on: the system behind its driver. */
 export interface World {
@@ -417,7 +424,7 @@ class List extends Step {
   override toString = () => `list(u${this.user}, ${JSON.stringify(this.query)})`;
 }
 
-/** Another user's task answers 404 to reads and writes alike, and stays as it was. */
+/** A task outside your projects answers 404 to reads and writes alike, and stays as it was. */
 class Peek extends Step {
   constructor(
     readonly user: number,
@@ -429,10 +436,12 @@ class Peek extends Step {
   override check = (m: Readonly<ReferenceModel>) => m.users.length > 1;
   override async act(m: ReferenceModel, w: World) {
     const owner = userAt(m, this.owner);
-    const others = m.users.filter((u) => u.id !== owner.id);
-    const intruder = others[this.user % others.length] as ModelUser;
     const task = m.pick(owner.id, this.task);
     if (!task) return;
+    // A task outside your projects: anyone who is not a member of its project.
+    const others = m.users.filter((u) => !m.canSee(u.id, task));
+    const intruder = others[this.user % Math.max(1, others.length)];
+    if (!intruder) return;
     for (const [method, path, body] of [
       ['GET', `/api/v1/tasks/${task.id}`, undefined],
       ['PATCH', `/api/v1/tasks/${task.id}`, { title: 'mine now' }],
@@ -448,6 +457,118 @@ class Peek extends Step {
     await compareTasks(m, w.driver, owner);
   }
   override toString = () => `peek(u${this.user} at u${this.owner}'s #${this.task})`;
+}
+
+/**
+ * Shares one of the owner's tasks with another user: a project of the owner's that the other is a
+ * member of (made, invited and accepted first if there is none), the task moved there and assigned
+ * to them — its reminders are theirs from now on.
+ */
+class Share extends Step {
+  constructor(
+    readonly owner: number,
+    readonly guest: number,
+    readonly task: number,
+  ) {
+    super();
+  }
+  override check = (m: Readonly<ReferenceModel>) =>
+    m.users.length > 1 && m.tasksOf(userAt(m as ReferenceModel, this.owner).id).length > 0;
+  override async act(m: ReferenceModel, w: World) {
+    const owner = userAt(m, this.owner);
+    const others = m.users.filter((u) => u.id !== owner.id);
+    const guest = others[this.guest % others.length] as ModelUser;
+    let project = m.projects.find((p) => p.ownerId === owner.id && p.members.has(guest.id));
+    if (!project) {
+      const made = await w.driver.call('POST', '/api/v1/projects', {
+        token: owner.token,
+        body: { name: `${owner.name} & ${guest.name} ${m.projects.length}` },
+      });
+      expectStatus(made, 201, 'create a project');
+      const invited = await w.driver.call('POST', `/api/v1/projects/${made.body.id}/invitations`, {
+        token: owner.token,
+        body: { email: guest.email, role: 'editor' },
+      });
+      expectStatus(invited, 201, 'invite');
+      const accepted = await w.driver.call('POST', `/api/v1/invitations/${made.body.id}/accept`, {
+        token: guest.token,
+      });
+      expectStatus(accepted, 204, 'accept');
+      project = { id: made.body.id, ownerId: owner.id, members: new Set([owner.id, guest.id]) };
+      m.projects.push(project);
+      note(w, 'projects shared');
+    }
+    const task = m.pick(owner.id, this.task) as ModelTask;
+    const res = await w.driver.call('PATCH', `/api/v1/tasks/${task.id}`, {
+      token: owner.token,
+      body: { project_id: project.id, assignee_id: guest.id },
+    });
+    expectStatus(res, 200, 'move and assign');
+    if (m.share(task, project.id, guest.id) && task.live.size) note(w, 'reminders reassigned');
+    await settleAndCompare(m, w);
+  }
+  override toString = () => `share(u${this.owner}'s #${this.task} with u${this.guest})`;
+}
+
+/** A member changes a task someone else created, in a project they share. */
+class MemberPatch extends Step {
+  constructor(
+    readonly user: number,
+    readonly task: number,
+    readonly change: Change,
+  ) {
+    super();
+  }
+  override check = (m: Readonly<ReferenceModel>) => {
+    const user = userAt(m as ReferenceModel, this.user);
+    return m.users.length > 1 && m.visibleTo(user.id).some((t) => t.userId !== user.id);
+  };
+  override async act(m: ReferenceModel, w: World) {
+    const user = userAt(m, this.user);
+    const task = m.pickShared(user.id, this.task) as ModelTask;
+    const c = this.change;
+    const changes: Partial<TaskFieldsInput> =
+      'dueShift' in c ? { dueAt: (task.dueAt ?? m.now) + c.dueShift } : 'dueAt' in c ? { dueAt: null } : { ...c };
+    await patchTask(m, w, user, task, changes);
+  }
+  override toString = () => `memberPatch(u${this.user}, shared #${this.task}, ${JSON.stringify(this.change)})`;
+}
+
+/**
+ * The owner removes a member: the project's tasks answer them 404 from then on, and the tasks they
+ * were assigned are unassigned (their reminders go back to the creator).
+ */
+class RemoveMember extends Step {
+  constructor(
+    readonly project: number,
+    readonly member: number,
+  ) {
+    super();
+  }
+  override check = (m: Readonly<ReferenceModel>) => m.projects.some((p) => p.members.size > 1);
+  override async act(m: ReferenceModel, w: World) {
+    const shared = m.projects.filter((p) => p.members.size > 1);
+    const project = shared[this.project % shared.length] as ModelProject;
+    const guests = [...project.members].filter((id) => id !== project.ownerId);
+    const memberId = guests[this.member % guests.length] as string;
+    const owner = m.users.find((u) => u.id === project.ownerId) as ModelUser;
+    const member = m.users.find((u) => u.id === memberId) as ModelUser;
+    const res = await w.driver.call('DELETE', `/api/v1/projects/${project.id}/members/${memberId}`, {
+      token: owner.token,
+    });
+    expectStatus(res, 204, 'remove a member');
+    m.removeMember(project, memberId);
+    for (const task of [...m.tasks.values()].filter((t) => t.projectId === project.id && !m.canSee(memberId, t))) {
+      expectStatus(
+        await w.driver.call('GET', `/api/v1/tasks/${task.id}`, { token: member.token }),
+        404,
+        'GET of a task of a project one was removed from',
+      );
+      note(w, 'tasks hidden by a removal');
+    }
+    await settleAndCompare(m, w);
+  }
+  override toString = () => `removeMember(project ${this.project}, member ${this.member})`;
 }
 
 class Audit extends Step {
@@ -553,5 +674,8 @@ export function commandsFor(p: Profile) {
     [2, fc.tuple(user, listQueryFor(p)).map(([u, q]) => new List(u, q))],
     [1, fc.tuple(user, user, task).map(([u, o, t]) => new Peek(u, o, t))],
     [1, fc.nat(5).map((u) => new Audit(u))],
+    [2, fc.tuple(user, user, task).map(([o, g, t]) => new Share(o, g, t))],
+    [2, fc.tuple(user, task, change).map(([u, t, c]) => new MemberPatch(u, t, c))],
+    [1, fc.tuple(fc.nat(5), fc.nat(5)).map(([p, g]) => new RemoveMember(p, g))],
   );
 }

@@ -5,7 +5,8 @@ import { runModelCheck } from './run.ts';
 
 // The model-based check of the whole embedded system: random user sequences (two or three users;
 // create, patch, complete, reopen, bursts of clicks, delete, time passing, service restarts, list
-// queries, peeks at others' tasks) against the reference model. Fixed seed and bounded here; run
+// queries, peeks at tasks outside one's projects, sharing a task with another user and assigning
+// it, a member's change, removing a member) against the reference model. Fixed seed and bounded here; run
 // longer or replay a failure with `bun run check:model --seed N --runs M`.
 describe.each(dbKinds())('lifecycle model check (embedded system, %s)', (kind) => {
   test('every step agrees with the reference model', async () => {

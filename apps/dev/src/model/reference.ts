@@ -28,7 +28,12 @@ interface LiveReminder {
 
 export interface ModelTask {
   id: string;
+  /** Who created it (its reminders' recipient while nobody is assigned). */
   userId: string;
+  /** A shared project of the model; null: its creator's Inbox. */
+  projectId: string | null;
+  /** The member it is assigned to: its reminders go to them. */
+  assigneeId: string | null;
   title: string;
   priority: Priority;
   tags: string[];
@@ -63,6 +68,13 @@ export interface PendingSuccessor {
   dueAt: number;
 }
 
+/** A shared project: who may see (and here, change) its tasks. */
+export interface ModelProject {
+  id: string;
+  ownerId: string;
+  members: Set<string>;
+}
+
 export interface TaskFieldsInput {
   title: string;
   priority: Priority;
@@ -75,6 +87,7 @@ export interface TaskFieldsInput {
 export class ReferenceModel {
   users: ModelUser[] = [];
   tasks = new Map<string, ModelTask>();
+  projects: ModelProject[] = [];
   deliveries: Delivery[] = [];
   pending: PendingSuccessor[] = [];
   cancelledSeries = new Set<string>();
@@ -85,6 +98,50 @@ export class ReferenceModel {
 
   tasksOf(userId: string): ModelTask[] {
     return [...this.tasks.values()].filter((t) => t.userId === userId);
+  }
+
+  /** Whether the user may see the task: it is in their Inbox, or in a project they are a member of. */
+  canSee(userId: string, task: ModelTask): boolean {
+    if (task.projectId === null) return task.userId === userId;
+    return this.projects.find((p) => p.id === task.projectId)?.members.has(userId) ?? false;
+  }
+
+  /** Every task the user sees: their own and those of the projects they are a member of. */
+  visibleTo(userId: string): ModelTask[] {
+    return [...this.tasks.values()].filter((t) => this.canSee(userId, t));
+  }
+
+  /** Tasks of others the user sees through a shared project, picked like `pick`. */
+  pickShared(userId: string, index: number): ModelTask | undefined {
+    const shared = this.visibleTo(userId).filter((t) => t.userId !== userId);
+    const task = shared.length ? shared[shared.length - 1 - (index % shared.length)] : undefined;
+    if (task) {
+      this.tasks.delete(task.id);
+      this.tasks.set(task.id, task);
+    }
+    return task;
+  }
+
+  /** Moves the task into a shared project, assigned to `assigneeId`; false when already so. */
+  share(task: ModelTask, projectId: string, assigneeId: string): boolean {
+    if (task.projectId === projectId && task.assigneeId === assigneeId) return false;
+    task.projectId = projectId;
+    task.assigneeId = assigneeId;
+    task.version++;
+    task.updatedAt = this.now;
+    return true;
+  }
+
+  /** A member leaves the project: their tasks there are unassigned (each a new version). */
+  removeMember(project: ModelProject, userId: string) {
+    project.members.delete(userId);
+    for (const t of this.tasks.values()) {
+      if (t.projectId === project.id && t.assigneeId === userId) {
+        t.assigneeId = null;
+        t.version++;
+        t.updatedAt = this.now;
+      }
+    }
   }
 
   /**
@@ -139,6 +196,8 @@ export class ReferenceModel {
     const task: ModelTask = {
       id,
       userId: user.id,
+      projectId: null,
+      assigneeId: null,
       ...f,
       timezone: user.timezone,
       status: 'open',
@@ -279,7 +338,8 @@ export class ReferenceModel {
     for (const task of this.tasks.values()) {
       for (const live of task.live.values()) {
         if (live.remindAt > from && live.remindAt <= this.now && live.remindAt > live.since) {
-          this.deliveries.push({ userId: task.userId, taskId: task.id, remindAt: live.remindAt });
+          // To the assignee, else the creator: whoever it is when the reminder comes due.
+          this.deliveries.push({ userId: task.assigneeId ?? task.userId, taskId: task.id, remindAt: live.remindAt });
         }
       }
     }
