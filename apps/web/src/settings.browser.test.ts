@@ -7,8 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { widest } from '/tmp/dbg.ts';
-import { PHONE, seriousViolations, shotBoth, sidewaysOverflow, startWeb, type WebHarness } from './testing/browser.ts';
+import {
+  elementsPastRightEdge,
+  PHONE,
+  seriousViolations,
+  shotBoth,
+  sidewaysOverflow,
+  startWeb,
+  type WebHarness,
+} from './testing/browser.ts';
 
 const STEP_MS = 60_000;
 let web: WebHarness;
@@ -38,9 +45,15 @@ async function checkScreen(name: string) {
       width,
       violations: [],
     });
+    // On a failure the message names the elements that stick out.
     const overflow = await sidewaysOverflow(page);
-    if (overflow > 0) console.log(name, width, await page.evaluate(widest));
-    expect(overflow).toBeLessThanOrEqual(0);
+    const past = overflow > 0 ? await elementsPastRightEdge(page) : [];
+    expect({ screen: name, width, overflow: Math.max(0, overflow), past }).toEqual({
+      screen: name,
+      width,
+      overflow: 0,
+      past: [],
+    });
   }
   await page.setViewportSize({ width: 1200, height: 900 });
   await shotBoth(page, name);

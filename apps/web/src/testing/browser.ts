@@ -147,3 +147,18 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 /** Whether the page scrolls sideways (it must not, at any width). */
 export const sidewaysOverflow = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/** The elements reaching past the right edge (at most 12): what to fix when the page scrolls sideways. */
+export const elementsPastRightEdge = (page: Page) =>
+  page.evaluate(() => {
+    const past: string[] = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const box = el.getBoundingClientRect();
+      if (box.right > window.innerWidth + 1) {
+        past.push(
+          `${el.tagName.toLowerCase()}.${el.className} right=${Math.round(box.right)} width=${Math.round(box.width)}`,
+        );
+      }
+    }
+    return past.slice(0, 12);
+  });
