@@ -3,10 +3,21 @@ import { call, onSignedOut } from '../client/api.ts';
 import { showBrowserNotification } from '../client/browser-notifications.ts';
 import { connectLive, type LiveStatus } from '../client/live.ts';
 import { loadSession, saveSession } from '../client/session.ts';
-import type { NotificationPage, Session, Task, TaskInput } from '../client/types.ts';
+import type {
+  InvitationList,
+  NotificationPage,
+  Project,
+  ProjectList,
+  Session,
+  Task,
+  TaskInput,
+} from '../client/types.ts';
+import { useApi } from '../client/use-api.ts';
 import { AuditLog } from './AuditLog.tsx';
 import { AuthForm } from './AuthForm.tsx';
 import { Inbox } from './Inbox.tsx';
+import { ProjectDialog } from './ProjectDialog.tsx';
+import { ProjectSidebar } from './ProjectSidebar.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
 import { SeriesHistory } from './SeriesHistory.tsx';
 import { SETTINGS_SECTIONS, Settings, type SettingsSection } from './Settings.tsx';
@@ -78,6 +89,19 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
   const [editing, setEditing] = useState<{ task?: Task; draft?: Partial<TaskInput> } | null>(null);
   const refreshTasks = useCallback(() => setTasksKey((k) => k + 1), []);
   const refreshInbox = useCallback(() => setInboxKey((k) => k + 1), []);
+  const [projectsKey, setProjectsKey] = useState(0);
+  const refreshProjects = useCallback(() => setProjectsKey((k) => k + 1), []);
+  const projectList = useApi<ProjectList>('/projects', projectsKey);
+  const invitations = useApi<InvitationList>('/invitations', projectsKey);
+  const projects = projectList.data?.items ?? [];
+  const [selected, setSelected] = useState<string | null>(null);
+  const [managing, setManaging] = useState<string | null>(null);
+  const managed = projects.find((p) => p.id === managing);
+  // A project that went away (deleted, left) stops filtering the list.
+  const current = projects.find((p) => p.id === selected);
+  useEffect(() => {
+    if (selected && projectList.data && !current) setSelected(null);
+  }, [selected, projectList.data, current]);
 
   useEffect(() => {
     const onHash = () => setView((current) => viewOf(location.hash) ?? current);
@@ -111,9 +135,14 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
         onResync: () => {
           refreshTasks();
           refreshInbox();
+          refreshProjects();
         },
         onEvent: (event) => {
-          if (event.event_type.startsWith('task.')) refreshTasks();
+          if (event.event_type.startsWith('task.') || event.event_type.startsWith('comment.')) refreshTasks();
+          if (event.event_type.startsWith('project.') || event.event_type.startsWith('member.')) {
+            refreshProjects();
+            refreshTasks();
+          }
           if (event.event_type === 'notification.created') {
             refreshInbox();
             const toast = {
@@ -126,7 +155,7 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
           }
         },
       }),
-    [session.access_token, refreshTasks, refreshInbox],
+    [session.access_token, refreshTasks, refreshInbox, refreshProjects],
   );
   useEffect(() => {
     call<NotificationPage>('GET', '/notifications?unread=true&limit=1')
@@ -169,23 +198,39 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
       </header>
       <main id="main" tabIndex={-1}>
         {view.name === 'tasks' && (
-          <>
-            <QuickAdd focusKey={quickAddFocus} onCreated={refreshTasks} onEdit={(draft) => setEditing({ draft })} />
-            <div class="row row--between">
-              <p class="hint">
-                Times are shown in {user.timezone}. Press <kbd>q</kbd> to quick-add from anywhere.
-              </p>
-              <button type="button" class="primary" onClick={() => setEditing({})}>
-                New task
-              </button>
-            </div>
-            <TaskList
-              user={user}
-              refreshKey={tasksKey}
-              onEdit={(task) => setEditing({ task })}
-              onChanged={refreshTasks}
+          <div class="layout">
+            <ProjectSidebar
+              projects={projects}
+              invitations={invitations.data?.items ?? []}
+              selected={selected}
+              onSelect={setSelected}
+              onManage={(p: Project) => setManaging(p.id)}
+              onChanged={() => {
+                refreshProjects();
+                refreshTasks();
+              }}
             />
-          </>
+            <div class="layout-main">
+              {current && <h2 class="project-title">{current.name}</h2>}
+              <QuickAdd focusKey={quickAddFocus} onCreated={refreshTasks} onEdit={(draft) => setEditing({ draft })} />
+              <div class="row row--between">
+                <p class="hint">
+                  Times are shown in {user.timezone}. Press <kbd>q</kbd> to quick-add from anywhere.
+                </p>
+                <button type="button" class="primary" onClick={() => setEditing({})}>
+                  New task
+                </button>
+              </div>
+              <TaskList
+                user={user}
+                refreshKey={tasksKey}
+                projectId={selected}
+                projects={projects}
+                onEdit={(task) => setEditing({ task })}
+                onChanged={refreshTasks}
+              />
+            </div>
+          </div>
         )}
         {view.name === 'inbox' && <Inbox user={user} refreshKey={inboxKey} onChanged={refreshInbox} />}
         {view.name === 'activity' && <AuditLog user={user} />}
@@ -196,9 +241,23 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
         {view.name === 'history' && <TaskHistory key={view.id} user={user} taskId={view.id} />}
       </main>
       <Toasts toasts={toasts} onDismiss={dismiss} />
+      {managed && (
+        <ProjectDialog
+          key={managed.id}
+          project={managed}
+          user={user}
+          onClose={() => setManaging(null)}
+          onChanged={() => {
+            refreshProjects();
+            refreshTasks();
+          }}
+        />
+      )}
       {editing && (
         <TaskForm
           user={user}
+          projects={projects}
+          projectId={selected}
           task={editing.task}
           draft={editing.draft}
           onClose={() => setEditing(null)}
