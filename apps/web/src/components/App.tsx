@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { call, onSignedOut } from '../client/api.ts';
 import { showBrowserNotification } from '../client/browser-notifications.ts';
 import { connectLive, type LiveStatus } from '../client/live.ts';
@@ -95,12 +95,21 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
   const invitations = useApi<InvitationList>('/invitations', projectsKey);
   const projects = projectList.data?.items ?? [];
   const [selected, setSelected] = useState<string | null>(null);
+  // The project list as it was when one was picked: a project just made is not in it yet.
+  const pickedFrom = useRef<ProjectList | null>(null);
+  const select = useCallback(
+    (id: string | null) => {
+      pickedFrom.current = projectList.data;
+      setSelected(id);
+    },
+    [projectList.data],
+  );
   const [managing, setManaging] = useState<string | null>(null);
   const managed = projects.find((p) => p.id === managing);
-  // A project that went away (deleted, left) stops filtering the list.
+  // A project that went away (deleted, left) stops filtering the list once a newer list says so.
   const current = projects.find((p) => p.id === selected);
   useEffect(() => {
-    if (selected && projectList.data && !current) setSelected(null);
+    if (selected && projectList.data && projectList.data !== pickedFrom.current && !current) setSelected(null);
   }, [selected, projectList.data, current]);
 
   useEffect(() => {
@@ -203,7 +212,7 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
               projects={projects}
               invitations={invitations.data?.items ?? []}
               selected={selected}
-              onSelect={setSelected}
+              onSelect={select}
               onManage={(p: Project) => setManaging(p.id)}
               onChanged={() => {
                 refreshProjects();
