@@ -18,8 +18,9 @@ const call = (who: Account, method: string, path: string, body?: unknown) =>
 const task = (p: Page, title: string) =>
   p.locator('li.task', { has: p.getByRole('heading', { name: title, exact: true }) });
 const sidebar = (p: Page) => p.getByRole('complementary', { name: 'Projects' });
-/** The sidebar button that shows one project's tasks (its name, then the caller's role when not admin). */
-const pick = (p: Page, name: string) => sidebar(p).getByRole('button', { name: new RegExp(`^${name}( · |$)`) });
+/** The sidebar button that shows one project's tasks (its name, then the caller's role when not admin, or "(archived)"). */
+const pick = (p: Page, name: string) =>
+  sidebar(p).getByRole('button', { name: new RegExp(`^${name}( ·| \\(archived|$)`) });
 
 /** The screen passes axe at desktop and phone width and does not scroll sideways; photographed. */
 async function checkScreen(p: Page, name: string) {
