@@ -146,6 +146,10 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
           refreshInbox();
           refreshProjects();
         },
+        onProjectRemoved: () => {
+          refreshProjects();
+          refreshTasks();
+        },
         onEvent: (event) => {
           if (event.event_type.startsWith('task.') || event.event_type.startsWith('comment.')) refreshTasks();
           if (event.event_type.startsWith('project.') || event.event_type.startsWith('member.')) {

@@ -12,7 +12,14 @@ const PAGE = 20;
  * A task's comments, oldest first, a page at a time ("Show more" follows the cursor); any member
  * adds one, its author edits or deletes it, an admin deletes any.
  */
-export function Comments(props: { task: Task; project: Project | undefined; members?: Member[]; user: User }) {
+export function Comments(props: {
+  task: Task;
+  project: Project | undefined;
+  members?: Member[];
+  user: User;
+  /** Changes when comments may have changed elsewhere (a live event): the thread reloads. */
+  refreshKey?: unknown;
+}) {
   const { task, user } = props;
   const role = props.project?.role ?? null;
   const [items, setItems] = useState<Comment[]>([]);
@@ -36,7 +43,7 @@ export function Comments(props: { task: Task; project: Project | undefined; memb
   }
   useEffect(() => {
     load(null);
-  }, [task.id]);
+  }, [task.id, props.refreshKey]);
 
   async function add(e: Event) {
     e.preventDefault();

@@ -16,6 +16,7 @@ export function TaskDetails(props: {
   project: Project | undefined;
   members: Member[] | undefined;
   user: User;
+  refreshKey?: unknown;
   onClose(): void;
   onChanged(): void;
 }) {
@@ -72,7 +73,13 @@ export function TaskDetails(props: {
         <p>Assignee: {task.assignee_id ? memberName(props.members, task.assignee_id, props.user.id) : 'nobody'}</p>
       )}
       <output class="status">{status}</output>
-      <Comments task={task} project={props.project} members={props.members} user={props.user} />
+      <Comments
+        task={task}
+        project={props.project}
+        members={props.members}
+        user={props.user}
+        refreshKey={props.refreshKey}
+      />
       <div class="actions">
         <button type="button" onClick={props.onClose}>
           Close

@@ -134,6 +134,7 @@ export function TaskList(props: {
           project={projectOf(details)}
           members={members.get(details.project_id)}
           user={props.user}
+          refreshKey={props.refreshKey}
           onClose={() => setDetails(null)}
           onChanged={props.onChanged}
         />
