@@ -90,6 +90,51 @@ describe.each(dbKinds())('realtime end to end (embedded, %s)', (kind) => {
     ]);
   }, 30_000);
 
+  test("two users share a project: Bob's socket gets Ada's changes and comments; after his removal, only the notice", async () => {
+    const [ada, bob] = [await client.signUp(), await client.signUp()];
+    const { body: project } = await client.call('POST', '/api/v1/projects', {
+      token: ada.token,
+      body: { name: 'Home' },
+    });
+    await client.call('POST', `/api/v1/projects/${project.id}/invitations`, {
+      token: ada.token,
+      body: { email: bob.email, role: 'editor' },
+    });
+    const accepted = await client.call('POST', `/api/v1/invitations/${project.id}/accept`, { token: bob.token });
+    expect(accepted.status).toBe(204);
+    // Realtime learns membership from member.added on task-events: wait until it has (the accept's
+    // event reached every consumer), so Ada's change below is Bob's too.
+    await system.settle({ timeoutMs: 30_000 });
+    const [adas, bobs] = [await connect(`access_token=${ada.token}`), await connect(`access_token=${bob.token}`)];
+
+    const { body: task } = await client.call('POST', '/api/v1/tasks', {
+      token: ada.token,
+      body: { title: 'water the plants', project_id: project.id },
+    });
+    const created = await bobs.waitFor((m) => m.event_type === 'task.created');
+    expect(created).toMatchObject({ user_id: ada.userId, payload: { task_id: task.id, project_id: project.id } });
+    const { body: comment } = await client.call('POST', `/api/v1/tasks/${task.id}/comments`, {
+      token: ada.token,
+      body: { body: 'Fridays?' },
+    });
+    await bobs.waitFor(
+      (m) => m.event_type === 'comment.created' && (m.payload as { comment_id: string }).comment_id === comment.id,
+    );
+
+    const removed = await client.call('DELETE', `/api/v1/projects/${project.id}/members/${bob.userId}`, {
+      token: ada.token,
+    });
+    expect(removed.status).toBe(204);
+    expect(await bobs.waitFor((m) => m.type === 'project_removed')).toMatchObject({ project_id: project.id });
+    await client.call('PATCH', `/api/v1/tasks/${task.id}`, { token: ada.token, body: { title: 'water them all' } });
+    const after = await adas.waitFor((m) => m.event_type === 'task.updated');
+    // Everything the system owed went out; a pong on Bob's socket comes after anything sent to it.
+    await system.settle({ timeoutMs: 30_000 });
+    bobs.socket.send(JSON.stringify({ type: 'ping' }));
+    await bobs.waitFor((m) => m.type === 'pong');
+    expect(bobs.events().map((e) => e.event_id)).not.toContain(after.event_id);
+  }, 30_000);
+
   test('API tokens work (resolved by the api over service invocation); no credential is a 401', async () => {
     const user = await client.signUp();
     const { body: apiToken } = await client.call('POST', '/api/v1/tokens', {

@@ -5,6 +5,7 @@ import {
   notifications,
   preferences,
   reminders,
+  taskOwners,
   webhookAttempts,
   webhookDeliveries,
   webhooks,
@@ -14,7 +15,7 @@ import type { JobOps } from './reminders/schedule.ts';
 /**
  * The account was deleted: everything the notifier keeps of the user goes — reminders (their jobs
  * are cancelled after commit), the inbox, held notifications, preferences, webhooks with their
- * deliveries and attempts.
+ * deliveries and attempts, and the record of which tasks they created.
  */
 export async function forgetUser(tx: Tx, userId: string): Promise<JobOps> {
   const gone = await tx.delete(reminders).where(eq(reminders.userId, userId)).returning({ id: reminders.id });
@@ -34,5 +35,6 @@ export async function forgetUser(tx: Tx, userId: string): Promise<JobOps> {
   await tx.delete(notifications).where(eq(notifications.userId, userId));
   await tx.delete(heldNotifications).where(eq(heldNotifications.userId, userId));
   await tx.delete(preferences).where(eq(preferences.userId, userId));
+  await tx.delete(taskOwners).where(eq(taskOwners.ownerId, userId));
   return { register: [], cancel: gone.map((r) => r.id) };
 }

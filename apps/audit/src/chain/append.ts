@@ -3,6 +3,7 @@ import type { AnyEvent } from '@tasktide/events';
 import { onceInTransaction } from '@tasktide/outbox';
 import { eq, sql } from 'drizzle-orm';
 import { chainHeads, events, processedEvents } from '../db/schema.ts';
+import { applyMembership } from '../projects/service.ts';
 import { type ChainedFields, GENESIS_HASH, rowHash } from './hash.ts';
 
 /** Ledger scope of the log writer: one name for every topic, so an event seen twice is stored once. */
@@ -14,9 +15,11 @@ export const LOG_CONSUMER = 'audit';
  */
 export async function appendEvent(db: Db, event: AnyEvent): Promise<boolean> {
   try {
-    return await onceInTransaction(db, processedEvents, LOG_CONSUMER, event.event_id, (tx) =>
-      appendInTransaction(tx, event),
-    );
+    return await onceInTransaction(db, processedEvents, LOG_CONSUMER, event.event_id, async (tx) => {
+      await appendInTransaction(tx, event);
+      // The membership projection moves with the log, in its transaction: never one without the other.
+      await applyMembership(tx, event);
+    });
   } catch (err) {
     // The log's own unique event id backs the ledger up (e.g. a redrive after the ledger was pruned):
     // already stored is a duplicate, not a failure to retry. Any other conflict is a real error.
@@ -33,13 +36,16 @@ export async function appendEvent(db: Db, event: AnyEvent): Promise<boolean> {
 }
 
 /** The log row of an event, before it is placed in a chain. */
-export function logFieldsOf(event: AnyEvent): Omit<ChainedFields, 'seq' | 'recordedAt'> {
-  const payload = event.payload as { task_id?: unknown };
+export function logFieldsOf(event: AnyEvent): Omit<ChainedFields, 'seq' | 'recordedAt'> & { projectId: string | null } {
+  const payload = event.payload as { task_id?: unknown; project_id?: unknown; task?: { project_id?: unknown } };
+  const projectId = payload.project_id ?? payload.task?.project_id;
   return {
     userId: event.user_id,
     eventId: event.event_id,
     eventType: event.event_type,
     taskId: typeof payload.task_id === 'string' ? payload.task_id : null,
+    // Not hashed (rowHash names its fields): it repeats the envelope's, which is.
+    projectId: typeof projectId === 'string' ? projectId : null,
     // Truncated to milliseconds here, as the column stores it, so the hash survives the round trip.
     occurredAt: new Date(event.timestamp),
     correlationId: event.correlation_id,

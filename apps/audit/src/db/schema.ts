@@ -34,6 +34,11 @@ export const events = auditSchema.table(
     eventId: uuid('event_id').notNull(),
     eventType: text('event_type').notNull(),
     taskId: uuid('task_id'),
+    /**
+     * The project the event is about (payload `project_id`, or the task snapshot's), so a project's
+     * members can read its log by index. Derived from the hashed envelope, so not hashed itself.
+     */
+    projectId: uuid('project_id'),
     occurredAt: ts('occurred_at').notNull(),
     recordedAt: ts('recorded_at').notNull(),
     correlationId: text('correlation_id').notNull(),
@@ -47,7 +52,26 @@ export const events = auditSchema.table(
     index('events_user_task_idx').on(t.userId, t.taskId, t.seq),
     index('events_user_type_idx').on(t.userId, t.eventType, t.seq),
     index('events_user_occurred_idx').on(t.userId, t.occurredAt),
+    index('events_project_event_idx').on(t.projectId, t.eventId).where(sql`project_id is not null`),
   ],
+);
+
+/**
+ * Who is a member of which project with which role, as member.* / project.deleted events said:
+ * audit's own copy, which decides who may read a project's log (no read of the api's tables). A
+ * removal keeps its row (`role` null) with the time of the event that set it, so a late, older
+ * event cannot bring a removed member back.
+ */
+export const projectMembers = auditSchema.table(
+  'project_members',
+  {
+    projectId: uuid('project_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    /** viewer | editor | admin; null once the user is no longer a member. */
+    role: text('role'),
+    asOf: ts('as_of').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] })],
 );
 
 /** The head of each user's chain; its row lock serializes appends for one user. */
@@ -90,5 +114,6 @@ export const deadLetters = auditSchema.table(
 /** The idempotent consumer's `(consumer, event_id)` ledger. */
 export const processedEvents = processedEventsTable(auditSchema);
 
+export type ProjectMemberRow = typeof projectMembers.$inferSelect;
 export type AuditEventRow = typeof events.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;

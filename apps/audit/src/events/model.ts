@@ -6,6 +6,13 @@ const DateTime = t.String({ format: 'date-time' });
 const eventTypes = Object.keys(catalog) as EventType[];
 
 export const AuditEventsQuery = t.Object({
+  project_id: t.Optional(
+    t.String({
+      format: 'uuid',
+      description:
+        "A project's log instead of yours: every member's events about it (tasks, comments, members). Only for its current members (404 otherwise).",
+    }),
+  ),
   task_id: t.Optional(t.String({ format: 'uuid', description: "Only this task's events" })),
   type: t.Optional(
     t.Union(
@@ -24,11 +31,12 @@ export const AuditEventsQuery = t.Object({
 });
 
 export const AuditEvent = t.Object({
-  seq: t.Integer({ description: 'Position in your log, from 1' }),
+  seq: t.Integer({ description: "Position in the acting user's log, from 1" }),
   event_id: Uuid,
   event_type: t.String(),
   user_id: Uuid,
   task_id: t.Union([Uuid, t.Null()]),
+  project_id: t.Union([Uuid, t.Null()], { description: 'The project the event is about, when it is about one' }),
   occurred_at: DateTime,
   recorded_at: DateTime,
   correlation_id: t.String({ description: 'Request id of the call that caused it' }),

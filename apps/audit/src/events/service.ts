@@ -10,26 +10,29 @@ type Order = 'asc' | 'desc';
 const invalid = (field: string, message: string) =>
   new AppError('validation_failed', `${field}: ${message}`, { errors: [{ field, message }] });
 
-const encodeCursor = (order: Order, seq: number) =>
-  Buffer.from(JSON.stringify({ o: order, s: seq })).toString('base64url');
+/** A user's log pages by chain position (`s`); a project's log by event id (`e`, UUIDv7: time-ordered). */
+type Cursor = { o: Order; s: number } | { o: Order; e: string };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function decodeCursor(raw: string, order: Order): number {
-  let cursor: { o?: unknown; s?: unknown };
+const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+
+function decodeCursor<K extends 's' | 'e'>(raw: string, order: Order, key: K): K extends 's' ? number : string {
+  let cursor: { o?: unknown; s?: unknown; e?: unknown };
   try {
     cursor = JSON.parse(Buffer.from(raw, 'base64url').toString());
   } catch {
     throw invalid('/cursor', 'is not a cursor this API issued');
   }
-  if (
-    typeof cursor?.s !== 'number' ||
-    !Number.isSafeInteger(cursor.s) ||
-    cursor.s < 0 ||
-    !['asc', 'desc'].includes(cursor.o as string)
-  ) {
+  const value = cursor?.[key];
+  const valid =
+    key === 's'
+      ? typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+      : typeof value === 'string' && UUID.test(value);
+  if (!valid || !['asc', 'desc'].includes(cursor.o as string)) {
     throw invalid('/cursor', 'is not a cursor this API issued');
   }
   if (cursor.o !== order) throw invalid('/cursor', 'the cursor belongs to a different order');
-  return cursor.s;
+  return value as K extends 's' ? number : string;
 }
 
 export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
@@ -39,6 +42,7 @@ export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
     event_type: row.eventType,
     user_id: row.userId,
     task_id: row.taskId,
+    project_id: row.projectId,
     occurred_at: row.occurredAt.toISOString(),
     recorded_at: row.recordedAt.toISOString(),
     correlation_id: row.correlationId,
@@ -56,16 +60,10 @@ export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
 export async function listAuditEvents(db: Db, userId: string, query: AuditEventsQuery) {
   const order: Order = query.order ?? 'desc';
   const limit = query.limit ? Number(query.limit) : 50;
-  const from = query.from ? new Date(query.from) : undefined;
-  const to = query.to ? new Date(query.to) : undefined;
-  if (from && to && from >= to) throw invalid('/to', 'must be later than from');
-  const where: SQL[] = [eq(events.userId, userId)];
-  if (query.task_id) where.push(eq(events.taskId, query.task_id));
-  if (query.type) where.push(eq(events.eventType, query.type));
-  if (from) where.push(gte(events.occurredAt, from));
-  if (to) where.push(lt(events.occurredAt, to));
+  const where = filters(query);
+  where.push(eq(events.userId, userId));
   if (query.cursor) {
-    const seq = decodeCursor(query.cursor, order);
+    const seq = decodeCursor(query.cursor, order, 's');
     where.push(order === 'desc' ? lt(events.seq, seq) : gt(events.seq, seq));
   }
   const rows = await db
@@ -78,8 +76,48 @@ export async function listAuditEvents(db: Db, userId: string, query: AuditEvents
   const last = page.at(-1);
   return {
     items: page.map(toAuditEventDto),
-    next_cursor: rows.length > limit && last ? encodeCursor(order, last.seq) : null,
+    next_cursor: rows.length > limit && last ? encodeCursor({ o: order, s: last.seq }) : null,
   };
+}
+
+/**
+ * One page of a project's log: every member's events about it, by event id (time-ordered v7 ids:
+ * there is no chain across users), on the `(project_id, event_id)` index. The caller must have
+ * been found allowed first (`project.read`).
+ */
+export async function listProjectAuditEvents(db: Db, projectId: string, query: AuditEventsQuery) {
+  const order: Order = query.order ?? 'desc';
+  const limit = query.limit ? Number(query.limit) : 50;
+  const where = filters(query);
+  where.push(eq(events.projectId, projectId));
+  if (query.cursor) {
+    const id = decodeCursor(query.cursor, order, 'e');
+    where.push(order === 'desc' ? lt(events.eventId, id) : gt(events.eventId, id));
+  }
+  const rows = await db
+    .select()
+    .from(events)
+    .where(and(...where))
+    .orderBy(order === 'desc' ? desc(events.eventId) : asc(events.eventId))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toAuditEventDto),
+    next_cursor: rows.length > limit && last ? encodeCursor({ o: order, e: last.eventId }) : null,
+  };
+}
+
+function filters(query: AuditEventsQuery): SQL[] {
+  const from = query.from ? new Date(query.from) : undefined;
+  const to = query.to ? new Date(query.to) : undefined;
+  if (from && to && from >= to) throw invalid('/to', 'must be later than from');
+  const where: SQL[] = [];
+  if (query.task_id) where.push(eq(events.taskId, query.task_id));
+  if (query.type) where.push(eq(events.eventType, query.type));
+  if (from) where.push(gte(events.occurredAt, from));
+  if (to) where.push(lt(events.occurredAt, to));
+  return where;
 }
 
 export function toChainReportDto(report: ChainReport): ChainReportDto {

@@ -24,13 +24,16 @@ export function notificationFromOverdue(event: EventOf<'task.overdue'>): Notific
   };
 }
 
-/** Completing a recurring task created its next occurrence (a task.created with a parent). */
+/**
+ * Completing a recurring task created its next occurrence (a task.created with a parent). It is
+ * news to the occurrence's assignee, else to the user it was created for.
+ */
 export function notificationFromOccurrence(event: EventOf<'task.created'>): Notification | null {
   const task = event.payload;
   if (!task.parent_id || !task.due_at) return null;
   return {
     id: Bun.randomUUIDv7(),
-    userId: event.user_id,
+    userId: task.assignee_id ?? event.user_id,
     taskId: task.task_id,
     kind: 'next_occurrence',
     title: `Next: ${task.title}`,

@@ -51,6 +51,18 @@ export const reminders = notifierSchema.table(
   ],
 );
 
+/**
+ * Who made each task (task.created's actor): the recipient of its reminders while nobody is
+ * assigned. The snapshot names the assignee but not the creator, and in a shared project a later
+ * event's actor may be any member — so the notifier keeps its own record, from events.
+ */
+export const taskOwners = notifierSchema.table('task_owners', {
+  taskId: uuid('task_id').primaryKey(),
+  ownerId: uuid('owner_id').notNull(),
+  /** True once task.created itself set the owner (a guess from a later event may be corrected). */
+  fromCreated: boolean('from_created').notNull(),
+});
+
 export const notifications = notifierSchema.table(
   'notifications',
   {

@@ -2,7 +2,7 @@ import type { Tx } from '@tasktide/db';
 import { type AnyEvent, createEvent, type TaskSnapshot } from '@tasktide/events';
 import { writeEvents } from '@tasktide/outbox';
 import { and, eq, inArray } from 'drizzle-orm';
-import { outbox, type ReminderRow, reminders } from '../db/schema.ts';
+import { outbox, type ReminderRow, reminders, taskOwners } from '../db/schema.ts';
 
 type Snapshot = typeof TaskSnapshot.static;
 
@@ -27,6 +27,31 @@ function snapshotOf(event: AnyEvent): Snapshot | null {
 }
 
 /**
+ * Who gets the task's reminders and notices: its assignee, else the member who created it. The
+ * creator is recorded from task.created (any earlier-arriving event of another member only guesses,
+ * and task.created corrects it: events of different members are not ordered relative to each other).
+ */
+export async function recipientOf(tx: Tx, event: AnyEvent, task: Snapshot): Promise<string> {
+  const created = event.event_type === 'task.created';
+  const [owner] = await tx
+    .insert(taskOwners)
+    .values({ taskId: task.task_id, ownerId: event.user_id, fromCreated: created })
+    .onConflictDoUpdate({
+      target: taskOwners.taskId,
+      set: created ? { ownerId: event.user_id, fromCreated: true } : { taskId: task.task_id },
+      ...(created ? { setWhere: eq(taskOwners.fromCreated, false) } : {}),
+    })
+    .returning({ ownerId: taskOwners.ownerId });
+  if (owner) return task.assignee_id ?? owner.ownerId;
+  // task.created redelivered after the owner was fixed: the update was skipped, read it.
+  const [stored] = await tx
+    .select({ ownerId: taskOwners.ownerId })
+    .from(taskOwners)
+    .where(eq(taskOwners.taskId, task.task_id));
+  return task.assignee_id ?? stored?.ownerId ?? event.user_id;
+}
+
+/**
  * Brings a task's reminder rows in line with the task as this event describes it: one row per
  * offset while the task is open and due, plus its overdue row (at the due time); moved rows are re-registered, dropped ones cancelled, and
  * offsets whose time has already passed are recorded as skipped (never sent). Stale events (older
@@ -42,7 +67,11 @@ export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): 
   if (!taskId || !event.event_type.startsWith('task.')) return ops;
   const existing = await tx.select().from(reminders).where(eq(reminders.taskId, taskId)).for('update');
   const task = snapshotOf(event);
+  // Reminders go to the assignee (else the creator); a re-assignment moves the ones still to come.
+  // Recorded before the staleness check: a late task.created still names the creator.
+  const recipient = task ? await recipientOf(tx, event, task) : event.user_id;
   if (task && existing.some((r) => r.taskVersion > task.version)) return ops;
+  if (event.event_type === 'task.deleted') await tx.delete(taskOwners).where(eq(taskOwners.taskId, taskId));
 
   // Keyed `kind:offset`: one row per reminder offset, and one overdue row at the due time itself.
   const wanted = new Map<string, Date>();
@@ -69,10 +98,11 @@ export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): 
     wanted.delete(key);
     if (!task) continue;
     if (row.status === 'scheduled' && at.getTime() === row.remindAt.getTime()) {
-      // Same time: keep the registered job, refresh what the reminder will say.
+      // Same time: keep the registered job, refresh what the reminder will say and to whom (the
+      // job names only the row, so a new assignee needs no new job).
       await tx
         .update(reminders)
-        .set({ taskVersion: task.version, title: task.title, updatedAt: now })
+        .set({ taskVersion: task.version, title: task.title, userId: recipient, updatedAt: now })
         .where(eq(reminders.id, row.id));
       continue;
     }
@@ -84,6 +114,7 @@ export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): 
         dueAt: new Date(task.due_at as string),
         taskVersion: task.version,
         title: task.title,
+        userId: recipient,
         status: future ? 'scheduled' : 'skipped',
         jobRegistered: false,
         sentAt: null,
@@ -108,7 +139,7 @@ export async function syncReminders(tx: Tx, event: AnyEvent, now = new Date()): 
       .values(
         [...wanted].map(([key, at]) => ({
           id: Bun.randomUUIDv7(),
-          userId: event.user_id,
+          userId: recipient,
           taskId: task.task_id,
           kind: key.startsWith('overdue:') ? ('overdue' as const) : ('reminder' as const),
           offsetMinutes: Number(key.slice(key.indexOf(':') + 1)),

@@ -40,10 +40,15 @@ export function createReplayBuffer(db: Db, { perUser = 200, retentionMs = 24 * 3
     perUser,
     retentionMs,
 
-    async append(event: BufferedEvent): Promise<void> {
+    /**
+     * Keeps the event for each recipient (default: its user; a shared project's event: every member
+     * it was pushed to), so each of them can resume past it.
+     */
+    async append(event: BufferedEvent, recipients: readonly string[] = [event.user_id]): Promise<void> {
+      if (recipients.length === 0) return;
       await db
         .insert(eventBuffer)
-        .values({ userId: event.user_id, eventId: event.event_id, eventType: event.event_type, event })
+        .values(recipients.map((userId) => ({ userId, eventId: event.event_id, eventType: event.event_type, event })))
         .onConflictDoNothing({ target: [eventBuffer.userId, eventBuffer.eventId] });
     },
 

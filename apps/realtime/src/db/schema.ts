@@ -1,4 +1,15 @@
-import { bigserial, index, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  index,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** realtime owns this schema; no other app reads it. */
 export const realtime = pgSchema('realtime');
@@ -24,4 +35,22 @@ export const eventBuffer = realtime.table(
     index('event_buffer_user_seq').on(t.userId, t.seq),
     index('event_buffer_received_at').on(t.receivedAt),
   ],
+);
+
+/**
+ * Who is an active member of which project, as member.* and project.deleted events said — the
+ * fan-out list of a project's task and comment updates. realtime's own copy (never a read of the
+ * api's tables). A removal keeps its row (`active = false`) as a tombstone: membership events of one
+ * project come from different actors, hence different partitions, so `as_of` (the event's time)
+ * lets a late, older event lose against a newer one instead of resurrecting a removed member.
+ */
+export const projectMembers = realtime.table(
+  'project_members',
+  {
+    projectId: uuid('project_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    active: boolean('active').notNull(),
+    asOf: timestamp('as_of', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('project_members_user').on(t.userId)],
 );

@@ -32,9 +32,20 @@ export const ResyncMessage = t.Object({
 /** The answer to a client's `{"type":"ping"}` (browsers cannot send protocol-level pings). */
 export const PongMessage = t.Object({ type: t.Literal('pong') });
 
+/**
+ * The user is no longer a member of the project (left, removed, or the project was deleted): no
+ * more of its updates come on this socket; the client drops the project from its state.
+ */
+export const ProjectRemovedMessage = t.Object({
+  type: t.Literal('project_removed'),
+  project_id: t.String({ format: 'uuid' }),
+  reason: t.Union([t.Literal('left'), t.Literal('removed'), t.Literal('deleted')]),
+});
+
 export type ReadyMessage = typeof ReadyMessage.static;
+export type ProjectRemovedMessage = typeof ProjectRemovedMessage.static;
 export type ResyncMessage = typeof ResyncMessage.static;
-export type ControlMessage = ReadyMessage | ResyncMessage | typeof PongMessage.static;
+export type ControlMessage = ReadyMessage | ResyncMessage | ProjectRemovedMessage | typeof PongMessage.static;
 
 /** Close codes the server uses; a client reconnects with last_event_id after any of them. */
 export const closeCodes = {

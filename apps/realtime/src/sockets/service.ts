@@ -1,7 +1,7 @@
 import type { Logger } from '@tasktide/service-kit';
 import type { BufferedEvent, Replay, ReplayBuffer } from '../buffer/service.ts';
 import type { CloseReason, RealtimeMetrics } from '../metrics.ts';
-import { type ControlMessage, closeCodes } from './model.ts';
+import { type ControlMessage, closeCodes, type ProjectRemovedMessage } from './model.ts';
 
 /** The part of a server WebSocket the hub needs (Bun's ServerWebSocket fits; tests pass fakes). */
 export interface SocketLike {
@@ -188,17 +188,29 @@ export function createSocketHub({
       forget(id);
     },
 
-    /** Pushes one event to every socket of its user on this replica; returns how many got it. */
-    publish(event: BufferedEvent): number {
-      const sockets = byUser.get(event.user_id);
-      if (!sockets?.size) return 0;
-      const text = JSON.stringify(event);
+    /**
+     * Pushes one event to every socket of its recipients on this replica (default: its user; for a
+     * shared project, every active member); returns how many sockets got it.
+     */
+    publish(event: BufferedEvent, recipients: Iterable<string> = [event.user_id]): number {
+      let text: string | undefined;
       let delivered = 0;
-      for (const conn of sockets) {
-        if (conn.pending) conn.pending.push({ event, text });
-        else if (sendEvent(conn, event, text, 'live')) delivered++;
+      for (const userId of new Set(recipients)) {
+        const sockets = byUser.get(userId);
+        if (!sockets?.size) continue;
+        text ??= JSON.stringify(event);
+        for (const conn of sockets) {
+          if (conn.pending) conn.pending.push({ event, text });
+          else if (sendEvent(conn, event, text, 'live')) delivered++;
+        }
       }
       return delivered;
+    },
+
+    /** Tells every socket of `userId` on this replica that a project is no longer theirs. */
+    projectRemoved(userId: string, projectId: string, reason: ProjectRemovedMessage['reason']) {
+      for (const conn of byUser.get(userId) ?? [])
+        sendControl(conn, { type: 'project_removed', project_id: projectId, reason });
     },
 
     /** Answers a client message; only `{"type":"ping"}` means something today. */
