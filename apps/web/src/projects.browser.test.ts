@@ -229,7 +229,7 @@ describe('projects and sharing in Chromium', () => {
     'a viewer sees the task read-only: no complete, edit or delete, no assignee picker — but may comment',
     async () => {
       const { page } = users.cleo;
-      // Ada's assignment happened after this page loaded (no fan-out to members yet: see the todo below).
+      // A fresh load shows the task as a viewer first sees it (live updates have their own test below).
       await page.reload();
       const row = task(page, 'Write release notes');
       await row.waitFor();
@@ -316,10 +316,9 @@ describe('projects and sharing in Chromium', () => {
     STEP_MS,
   );
 
-  // Issue #20's "done when": each member sees the other's changes without reloading. That needs the
-  // realtime fan-out to project members (branch `consumers`), not committed when this was written:
-  // realtime still pushes a user only their own events, so Bob's page would not hear of Ada's change.
-  test.todo(
+  // Issue #20's "done when": each member sees the other's changes without reloading — realtime fans
+  // a shared project's task and comment events out to every active member (merged from `consumers`).
+  test(
     'two users share a project and each sees the other’s changes live',
     async () => {
       const ada = users.ada.page;
@@ -327,19 +326,34 @@ describe('projects and sharing in Chromium', () => {
       const created = (await call(users.ada, 'POST', '/projects', { name: 'Household' })).body as { id: string };
       await call(users.ada, 'POST', `/projects/${created.id}/invitations`, { email: users.bob.email, role: 'editor' });
       await call(users.bob, 'POST', `/invitations/${created.id}/accept`);
+      await web.system.settle({ timeoutMs: 30_000 });
       for (const p of [ada, bob]) {
         await p.reload();
         await p.locator('.live--live').waitFor();
         await pick(p, 'Household').click();
+        await p.getByText('No tasks match.').waitFor();
       }
       // Ada adds a task: Bob's page shows it without a reload.
       await ada.getByRole('button', { name: 'New task' }).click();
       await ada.getByLabel('Title').fill('Buy milk');
       await ada.getByRole('button', { name: 'Create task' }).click();
       await task(bob, 'Buy milk').waitFor();
-      // Bob completes it and comments: Ada's page follows.
-      await task(bob, 'Buy milk').getByRole('checkbox').check();
+      // Bob comments with Ada's thread open: it appears there.
+      await task(ada, 'Buy milk')
+        .getByRole('button', { name: /^Comments and assignee/ })
+        .click();
+      const thread = ada.getByRole('dialog', { name: 'Buy milk' });
+      await thread.getByText('No comments yet.').waitFor();
+      await call(users.bob, 'POST', `/tasks/${await taskId(bob, 'Buy milk')}/comments`, { body: 'Oat or dairy?' });
+      await thread.getByText('Oat or dairy?').waitFor();
+      await ada.keyboard.press('Escape');
+      // Bob completes it: it leaves Ada's list of open tasks.
+      // (click, not check: the completed task leaves Bob's open list at once)
+      await task(bob, 'Buy milk').getByRole('checkbox').click();
       await task(ada, 'Buy milk').waitFor({ state: 'detached' });
+      // Ada removes Bob: the project leaves his sidebar without a reload.
+      await call(users.ada, 'DELETE', `/projects/${created.id}/members/${users.bob.userId}`);
+      await pick(bob, 'Household').waitFor({ state: 'detached' });
     },
     STEP_MS,
   );
