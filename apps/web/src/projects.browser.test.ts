@@ -97,6 +97,14 @@ describe('projects and sharing in Chromium', () => {
       await page.getByText('No tasks match.').waitFor();
       await pick(page, 'Release Q3').click();
       await task(page, 'Write release notes').waitFor();
+      // Quick add puts a line without +project into the project shown.
+      await page.getByLabel('Quick add').fill('Book the venue');
+      await page.getByLabel('Quick add').press('Enter');
+      await task(page, 'Book the venue').waitFor();
+      const venue = (await call(users.ada, 'GET', `/tasks/${await taskId(page, 'Book the venue')}`)).body as {
+        project_id: string;
+      };
+      expect(venue.project_id).toBe(release?.id as string);
       await checkScreen(page, 'projects-01-sidebar');
     },
     STEP_MS,

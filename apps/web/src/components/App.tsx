@@ -1,3 +1,4 @@
+import { can } from '@tasktide/access';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { call, onSignedOut } from '../client/api.ts';
 import { showBrowserNotification } from '../client/browser-notifications.ts';
@@ -225,7 +226,12 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
             />
             <div class="layout-main">
               {current && <h2 class="project-title">{current.name}</h2>}
-              <QuickAdd focusKey={quickAddFocus} onCreated={refreshTasks} onEdit={(draft) => setEditing({ draft })} />
+              <QuickAdd
+                projectId={current && can(current.role, 'task.write') ? current.id : null}
+                focusKey={quickAddFocus}
+                onCreated={refreshTasks}
+                onEdit={(draft) => setEditing({ draft })}
+              />
               <div class="row row--between">
                 <p class="hint">
                   Times are shown in {user.timezone}. Press <kbd>q</kbd> to quick-add from anywhere.
