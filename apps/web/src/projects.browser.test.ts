@@ -183,6 +183,8 @@ describe('projects and sharing in Chromium', () => {
       const bob = users.bob.page;
       await pick(bob, 'All projects').click();
       await bob.getByLabel('Assigned to me').check();
+      // The filtered list has loaded (the row may say "Assigned to me" earlier: the change came live).
+      await bob.getByText('1 task shown').waitFor();
       await task(bob, 'Write release notes').getByText('Assigned to me').waitFor();
       expect(await bob.locator('li.task').count()).toBe(1);
       const mine = (await call(users.bob, 'GET', '/tasks?assignee=me')).body as { items: { title: string }[] };
@@ -229,6 +231,27 @@ describe('projects and sharing in Chromium', () => {
       const { items } = (await call(users.ada, 'GET', `/tasks/${await taskId(ada, 'Write release notes')}/comments`))
         .body as { items: { body: string }[] };
       expect(items.map((c) => c.body)).toEqual(['Thanks!']);
+    },
+    STEP_MS,
+  );
+
+  test(
+    'comments page by cursor: the first 20, then "Show more comments" for the rest',
+    async () => {
+      const page = users.ada.page;
+      const id = await taskId(page, 'Book the venue');
+      for (let n = 1; n <= 23; n++) await call(users.bob, 'POST', `/tasks/${id}/comments`, { body: `Note ${n}` });
+      await task(page, 'Book the venue')
+        .getByRole('button', { name: /^Comments and assignee/ })
+        .click();
+      const dialog = page.getByRole('dialog', { name: 'Book the venue' });
+      await dialog.getByText('Note 20', { exact: true }).waitFor();
+      expect(await dialog.locator('li.comment').count()).toBe(20);
+      await dialog.getByRole('button', { name: 'Show more comments' }).click();
+      await dialog.getByText('Note 23', { exact: true }).waitFor();
+      expect(await dialog.locator('li.comment').count()).toBe(23);
+      expect(await dialog.getByRole('button', { name: 'Show more comments' }).count()).toBe(0);
+      await page.keyboard.press('Escape');
     },
     STEP_MS,
   );

@@ -28,10 +28,13 @@ export function Comments(props: {
   const [body, setBody] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
 
-  async function load(cursor: string | null) {
+  // A reload (a live change) fetches as many as are shown, so an expanded thread stays expanded.
+  const shown = useRef(0);
+  shown.current = items.length;
+  async function load(cursor: string | null, limit = PAGE) {
     setLoading(true);
     try {
-      const page = await call<CommentPage>('GET', `/tasks/${task.id}/comments${query({ limit: PAGE, cursor })}`);
+      const page = await call<CommentPage>('GET', `/tasks/${task.id}/comments${query({ limit, cursor })}`);
       setItems((list) => (cursor ? [...list, ...page.items] : page.items));
       setNext(page.next_cursor);
       setError(null);
@@ -42,8 +45,15 @@ export function Comments(props: {
     }
   }
   useEffect(() => {
+    shown.current = 0;
     load(null);
-  }, [task.id, props.refreshKey]);
+  }, [task.id]);
+  const seenKey = useRef(props.refreshKey);
+  useEffect(() => {
+    if (seenKey.current === props.refreshKey) return; // the first load is the one above
+    seenKey.current = props.refreshKey;
+    load(null, Math.min(100, Math.max(PAGE, shown.current)));
+  }, [props.refreshKey]);
 
   async function add(e: Event) {
     e.preventDefault();
