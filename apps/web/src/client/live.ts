@@ -1,6 +1,7 @@
 /**
  * Live updates over the realtime WebSocket (`GET /ws?access_token=…&last_event_id=…`): each message is
- * a task-updates event envelope, or a control message (`ready`, `resync`, `pong`). Reconnects with
+ * task or comment event envelope (of the user's own and their shared projects), or a control
+ * message (`ready`, `resync`, `project_removed`, `pong`). Reconnects with
  * backoff and resumes from the last event seen; when the server cannot fill the gap it says
  * `resync` and the app reloads what it shows.
  */
@@ -19,13 +20,15 @@ export interface LiveOptions {
   onStatus(status: LiveStatus): void;
   /** State may have changed while no socket was open: reload it. */
   onResync(): void;
+  /** The user is no longer a member of a project (left, removed, or it was deleted). */
+  onProjectRemoved?(projectId: string): void;
 }
 
 const PING_EVERY_MS = 25_000;
 const MAX_BACKOFF_MS = 30_000;
 
 /** Opens the socket and keeps it open; returns the function that closes it for good. */
-export function connectLive({ token, onEvent, onStatus, onResync }: LiveOptions): () => void {
+export function connectLive({ token, onEvent, onStatus, onResync, onProjectRemoved }: LiveOptions): () => void {
   let socket: WebSocket | undefined;
   let lastEventId: string | undefined;
   let attempt = 0;
@@ -45,7 +48,7 @@ export function connectLive({ token, onEvent, onStatus, onResync }: LiveOptions)
     const ws = new WebSocket(url);
     socket = ws;
     ws.onmessage = (message) => {
-      let data: { type?: string; event_id?: string } & Partial<LiveEvent>;
+      let data: { type?: string; event_id?: string; project_id?: string } & Partial<LiveEvent>;
       try {
         data = JSON.parse(String(message.data));
       } catch {
@@ -58,6 +61,8 @@ export function connectLive({ token, onEvent, onStatus, onResync }: LiveOptions)
         if (opened++ > 0 || !lastEventId) onResync();
       } else if (data.type === 'resync') {
         onResync();
+      } else if (data.type === 'project_removed' && data.project_id) {
+        onProjectRemoved?.(data.project_id);
       } else if (data.event_id && data.event_type) {
         lastEventId = data.event_id;
         onEvent(data as LiveEvent);

@@ -1,12 +1,24 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { can } from '@tasktide/access';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { call, onSignedOut } from '../client/api.ts';
 import { showBrowserNotification } from '../client/browser-notifications.ts';
 import { connectLive, type LiveStatus } from '../client/live.ts';
 import { loadSession, saveSession } from '../client/session.ts';
-import type { NotificationPage, Session, Task, TaskInput } from '../client/types.ts';
+import type {
+  InvitationList,
+  NotificationPage,
+  Project,
+  ProjectList,
+  Session,
+  Task,
+  TaskInput,
+} from '../client/types.ts';
+import { useApi } from '../client/use-api.ts';
 import { AuditLog } from './AuditLog.tsx';
 import { AuthForm } from './AuthForm.tsx';
 import { Inbox } from './Inbox.tsx';
+import { ProjectDialog } from './ProjectDialog.tsx';
+import { ProjectSidebar } from './ProjectSidebar.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
 import { SeriesHistory } from './SeriesHistory.tsx';
 import { SETTINGS_SECTIONS, Settings, type SettingsSection } from './Settings.tsx';
@@ -78,6 +90,28 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
   const [editing, setEditing] = useState<{ task?: Task; draft?: Partial<TaskInput> } | null>(null);
   const refreshTasks = useCallback(() => setTasksKey((k) => k + 1), []);
   const refreshInbox = useCallback(() => setInboxKey((k) => k + 1), []);
+  const [projectsKey, setProjectsKey] = useState(0);
+  const refreshProjects = useCallback(() => setProjectsKey((k) => k + 1), []);
+  const projectList = useApi<ProjectList>('/projects', projectsKey);
+  const invitations = useApi<InvitationList>('/invitations', projectsKey);
+  const projects = projectList.data?.items ?? [];
+  const [selected, setSelected] = useState<string | null>(null);
+  // The project list as it was when one was picked: a project just made is not in it yet.
+  const pickedFrom = useRef<ProjectList | null>(null);
+  const select = useCallback(
+    (id: string | null) => {
+      pickedFrom.current = projectList.data;
+      setSelected(id);
+    },
+    [projectList.data],
+  );
+  const [managing, setManaging] = useState<string | null>(null);
+  const managed = projects.find((p) => p.id === managing);
+  // A project that went away (deleted, left) stops filtering the list once a newer list says so.
+  const current = projects.find((p) => p.id === selected);
+  useEffect(() => {
+    if (selected && projectList.data && projectList.data !== pickedFrom.current && !current) setSelected(null);
+  }, [selected, projectList.data, current]);
 
   useEffect(() => {
     const onHash = () => setView((current) => viewOf(location.hash) ?? current);
@@ -111,9 +145,18 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
         onResync: () => {
           refreshTasks();
           refreshInbox();
+          refreshProjects();
+        },
+        onProjectRemoved: () => {
+          refreshProjects();
+          refreshTasks();
         },
         onEvent: (event) => {
-          if (event.event_type.startsWith('task.')) refreshTasks();
+          if (event.event_type.startsWith('task.') || event.event_type.startsWith('comment.')) refreshTasks();
+          if (event.event_type.startsWith('project.') || event.event_type.startsWith('member.')) {
+            refreshProjects();
+            refreshTasks();
+          }
           if (event.event_type === 'notification.created') {
             refreshInbox();
             const toast = {
@@ -126,7 +169,7 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
           }
         },
       }),
-    [session.access_token, refreshTasks, refreshInbox],
+    [session.access_token, refreshTasks, refreshInbox, refreshProjects],
   );
   useEffect(() => {
     call<NotificationPage>('GET', '/notifications?unread=true&limit=1')
@@ -169,23 +212,44 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
       </header>
       <main id="main" tabIndex={-1}>
         {view.name === 'tasks' && (
-          <>
-            <QuickAdd focusKey={quickAddFocus} onCreated={refreshTasks} onEdit={(draft) => setEditing({ draft })} />
-            <div class="row row--between">
-              <p class="hint">
-                Times are shown in {user.timezone}. Press <kbd>q</kbd> to quick-add from anywhere.
-              </p>
-              <button type="button" class="primary" onClick={() => setEditing({})}>
-                New task
-              </button>
-            </div>
-            <TaskList
-              user={user}
-              refreshKey={tasksKey}
-              onEdit={(task) => setEditing({ task })}
-              onChanged={refreshTasks}
+          <div class="layout">
+            <ProjectSidebar
+              projects={projects}
+              invitations={invitations.data?.items ?? []}
+              selected={selected}
+              onSelect={select}
+              onManage={(p: Project) => setManaging(p.id)}
+              onChanged={() => {
+                refreshProjects();
+                refreshTasks();
+              }}
             />
-          </>
+            <div class="layout-main">
+              {current && <h2 class="project-title">{current.name}</h2>}
+              <QuickAdd
+                projectId={current && can(current.role, 'task.write') ? current.id : null}
+                focusKey={quickAddFocus}
+                onCreated={refreshTasks}
+                onEdit={(draft) => setEditing({ draft })}
+              />
+              <div class="row row--between">
+                <p class="hint">
+                  Times are shown in {user.timezone}. Press <kbd>q</kbd> to quick-add from anywhere.
+                </p>
+                <button type="button" class="primary" onClick={() => setEditing({})}>
+                  New task
+                </button>
+              </div>
+              <TaskList
+                user={user}
+                refreshKey={tasksKey}
+                projectId={selected}
+                projects={projects}
+                onEdit={(task) => setEditing({ task })}
+                onChanged={refreshTasks}
+              />
+            </div>
+          </div>
         )}
         {view.name === 'inbox' && <Inbox user={user} refreshKey={inboxKey} onChanged={refreshInbox} />}
         {view.name === 'activity' && <AuditLog user={user} />}
@@ -196,9 +260,23 @@ function Home({ session, onSession, onSignOut }: { session: Session; onSession(s
         {view.name === 'history' && <TaskHistory key={view.id} user={user} taskId={view.id} />}
       </main>
       <Toasts toasts={toasts} onDismiss={dismiss} />
+      {managed && (
+        <ProjectDialog
+          key={managed.id}
+          project={managed}
+          user={user}
+          onClose={() => setManaging(null)}
+          onChanged={() => {
+            refreshProjects();
+            refreshTasks();
+          }}
+        />
+      )}
       {editing && (
         <TaskForm
           user={user}
+          projects={projects}
+          projectId={selected}
           task={editing.task}
           draft={editing.draft}
           onClose={() => setEditing(null)}

@@ -12,6 +12,8 @@ export interface TaskFilters {
   recurring: '' | 'true' | 'false';
   sort: string;
   limit: number;
+  /** Only tasks assigned to me (`assignee=me`). */
+  mine: boolean;
 }
 
 export const defaultFilters = (): TaskFilters => ({
@@ -26,6 +28,7 @@ export const defaultFilters = (): TaskFilters => ({
   recurring: '',
   sort: 'due_at',
   limit: 20,
+  mine: false,
 });
 
 const SORTS: Array<[string, string]> = [
@@ -80,6 +83,14 @@ export function Filters({ value, onChange }: { value: TaskFilters; onChange(next
             ))}
           </select>
         </div>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={value.mine}
+            onChange={(e) => set('mine', (e.currentTarget as HTMLInputElement).checked)}
+          />
+          Assigned to me
+        </label>
       </div>
       <details>
         <summary>More filters{active ? ` (${active} active)` : ''}</summary>
@@ -167,7 +178,11 @@ export function Filters({ value, onChange }: { value: TaskFilters; onChange(next
             </select>
           </div>
         </div>
-        <button type="button" class="link" onClick={() => onChange({ ...defaultFilters(), q: value.q })}>
+        <button
+          type="button"
+          class="link"
+          onClick={() => onChange({ ...defaultFilters(), q: value.q, mine: value.mine })}
+        >
           Reset filters
         </button>
       </details>

@@ -12,6 +12,8 @@ import { describeReminder } from './RemindersField.tsx';
 export function QuickAdd(props: {
   /** Changes when the user asks for quick add (the q key): the box takes the focus. */
   focusKey?: number;
+  /** Where a line without `+project` goes (the project shown, when the user may add to it); else the Inbox. */
+  projectId?: string | null;
   onCreated(task: Task): void;
   onEdit(draft: Partial<TaskInput>): void;
 }) {
@@ -46,6 +48,9 @@ export function QuickAdd(props: {
   }, [text]);
 
   const parse = () => call<ParseResult>('POST', '/tasks/parse', { text });
+  // A `+project` in the line wins over the project shown.
+  const withProject = <T extends { project_id?: string }>(draft: T): T =>
+    draft.project_id || !props.projectId ? draft : { ...draft, project_id: props.projectId };
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -55,7 +60,7 @@ export function QuickAdd(props: {
     try {
       const parsed = await parse();
       setResult(parsed);
-      const task = await call<Task>('POST', '/tasks', parsed.draft);
+      const task = await call<Task>('POST', '/tasks', withProject(parsed.draft));
       setText('');
       setResult(null);
       setStatus(`Added “${task.title}”.`);
@@ -70,7 +75,7 @@ export function QuickAdd(props: {
   async function editFirst() {
     try {
       const parsed = text.trim() ? await parse() : null;
-      props.onEdit(parsed?.draft ?? {});
+      props.onEdit(withProject(parsed?.draft ?? {}));
       setText('');
       setResult(null);
     } catch (err) {
@@ -106,7 +111,8 @@ export function QuickAdd(props: {
         </button>
       </div>
       <p class="hint" id="quick-add-hint">
-        Dates, “every …”, #tags, !high / !low and “remind me 1 hour before” are understood. Enter adds, Escape clears.
+        Dates, “every …”, #tags, +project, !high / !low and “remind me 1 hour before” are understood. Enter adds, Escape
+        clears.
       </p>
       <div id="quick-add-understood" aria-live="polite">
         {draft && text.trim() && (

@@ -1,6 +1,8 @@
+import { can } from '@tasktide/access';
 import { useMemo, useState } from 'preact/hooks';
 import { ApiError, call } from '../client/api.ts';
-import type { Priority, RecurrenceMode, Task, TaskInput, User } from '../client/types.ts';
+import { sidebarOrder } from '../client/projects.ts';
+import type { Priority, Project, RecurrenceMode, Task, TaskInput, User } from '../client/types.ts';
 import { fromInputs, knownZones, toInputs } from '../client/zone.ts';
 import { Dialog } from './Dialog.tsx';
 import { ErrorBanner, Field } from './Field.tsx';
@@ -23,6 +25,9 @@ export function TaskForm(props: {
   user: User;
   task?: Task;
   draft?: Partial<TaskInput>;
+  /** The caller's projects: a task goes to one they may write in (default: the one shown, else the Inbox). */
+  projects?: Project[];
+  projectId?: string | null;
   onSaved(task: Task): void;
   onClose(): void;
 }) {
@@ -39,6 +44,12 @@ export function TaskForm(props: {
   const [reminders, setReminders] = useState<number[]>(start.reminders ?? []);
   const [recurrence, setRecurrence] = useState<string | null>(start.recurrence ?? null);
   const [mode, setMode] = useState<RecurrenceMode>(start.recurrence_mode ?? 'on_completion');
+  const writable = sidebarOrder(props.projects ?? []).filter(
+    (p) => can(p.role, 'task.write') && (!p.archived || p.id === start.project_id),
+  );
+  const [projectId, setProjectId] = useState(
+    start.project_id ?? writable.find((p) => p.id === props.projectId)?.id ?? writable[0]?.id ?? '',
+  );
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const errors = error?.byField() ?? {};
@@ -63,6 +74,7 @@ export function TaskForm(props: {
       reminders,
       recurrence,
       ...(recurrence ? { recurrence_mode: mode } : {}),
+      ...(projectId ? { project_id: projectId } : {}),
     };
     try {
       const task = props.task
@@ -89,6 +101,19 @@ export function TaskForm(props: {
         <Field id="task-title" label="Title" error={errors.title}>
           {(aria) => <input {...aria} value={title} onInput={(e) => setTitle(str(e))} autoFocus />}
         </Field>
+        {writable.length > 0 && (
+          <Field id="task-project" label="Project" error={errors.project_id}>
+            {(aria) => (
+              <select {...aria} value={projectId} onChange={(e) => setProjectId(str(e))}>
+                {writable.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
         <Field id="task-description" label="Description" error={errors.description}>
           {(aria) => <textarea {...aria} rows={3} value={description} onInput={(e) => setDescription(str(e))} />}
         </Field>

@@ -1,10 +1,13 @@
+import { can } from '@tasktide/access';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, call, query } from '../client/api.ts';
+import { memberName, useMembers } from '../client/projects.ts';
 import { describeRule } from '../client/rrule.ts';
-import type { Task, TaskPage, User } from '../client/types.ts';
+import type { Member, Project, Task, TaskPage, User } from '../client/types.ts';
 import { formatDateTime, fromInputs } from '../client/zone.ts';
 import { ErrorBanner } from './Field.tsx';
 import { defaultFilters, Filters, type TaskFilters } from './Filters.tsx';
+import { TaskDetails } from './TaskDetails.tsx';
 
 function nextDay(date: string): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -12,9 +15,11 @@ function nextDay(date: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-function listQuery(f: TaskFilters, zone: string, cursor: string | null) {
+function listQuery(f: TaskFilters, zone: string, cursor: string | null, projectId: string | null) {
   const at = (date: string) => (date ? fromInputs(date, '00:00', zone) : null);
   return query({
+    project_id: projectId,
+    assignee: f.mine ? 'me' : undefined,
     q: f.q.trim(),
     status: f.status,
     priority: f.priorities.join(','),
@@ -30,15 +35,28 @@ function listQuery(f: TaskFilters, zone: string, cursor: string | null) {
   });
 }
 
-/** The task list: filters, a page of tasks, and previous/next paging by cursor. */
-export function TaskList(props: { user: User; refreshKey: number; onEdit(task: Task): void; onChanged(): void }) {
+/**
+ * The task list: filters, a page of tasks (of one project, or of all the caller's), and
+ * previous/next paging by cursor. What a row offers follows the caller's role in its project.
+ */
+export function TaskList(props: {
+  user: User;
+  refreshKey: number;
+  projectId: string | null;
+  projects: Project[];
+  onEdit(task: Task): void;
+  onChanged(): void;
+}) {
   const [filters, setFilters] = useState(defaultFilters);
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const [page, setPage] = useState<TaskPage | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);
   const cursor = cursors[cursors.length - 1] ?? null;
-  const filterKey = JSON.stringify(filters);
+  const [details, setDetails] = useState<Task | null>(null);
+  const filterKey = JSON.stringify([filters, props.projectId]);
+  const projectOf = (task: Task) => props.projects.find((p) => p.id === task.project_id);
+  const members = useMembers(page?.items.map((t) => t.project_id) ?? [], props.refreshKey);
   useEffect(() => setCursors([null]), [filterKey]);
   useEffect(() => {
     let current = true;
@@ -46,7 +64,10 @@ export function TaskList(props: { user: User; refreshKey: number; onEdit(task: T
     // Debounced: typing in the search box and bursts of live events make one request.
     const timer = setTimeout(async () => {
       try {
-        const result = await call<TaskPage>('GET', `/tasks${listQuery(filters, props.user.timezone, cursor)}`);
+        const result = await call<TaskPage>(
+          'GET',
+          `/tasks${listQuery(filters, props.user.timezone, cursor, props.projectId)}`,
+        );
         if (!current) return;
         setPage(result);
         setError(null);
@@ -81,7 +102,17 @@ export function TaskList(props: { user: User; refreshKey: number; onEdit(task: T
       {page && page.items.length === 0 && !loading && <p class="empty">No tasks match. Add one above.</p>}
       <ul class="tasks">
         {page?.items.map((task) => (
-          <TaskItem key={task.id} task={task} user={props.user} onEdit={props.onEdit} onChanged={props.onChanged} />
+          <TaskItem
+            key={task.id}
+            task={task}
+            user={props.user}
+            project={projectOf(task)}
+            members={members.get(task.project_id)}
+            showProject={props.projectId === null}
+            onEdit={props.onEdit}
+            onDetails={setDetails}
+            onChanged={props.onChanged}
+          />
         ))}
       </ul>
       <nav class="pager" aria-label="Pages">
@@ -97,12 +128,34 @@ export function TaskList(props: { user: User; refreshKey: number; onEdit(task: T
           Next page
         </button>
       </nav>
+      {details && (
+        <TaskDetails
+          task={details}
+          project={projectOf(details)}
+          members={members.get(details.project_id)}
+          user={props.user}
+          refreshKey={props.refreshKey}
+          onClose={() => setDetails(null)}
+          onChanged={props.onChanged}
+        />
+      )}
     </section>
   );
 }
 
-function TaskItem(props: { task: Task; user: User; onEdit(task: Task): void; onChanged(): void }) {
+function TaskItem(props: {
+  task: Task;
+  user: User;
+  project: Project | undefined;
+  members: Member[] | undefined;
+  showProject: boolean;
+  onEdit(task: Task): void;
+  onDetails(task: Task): void;
+  onChanged(): void;
+}) {
   const { task } = props;
+  // Viewers get no edit affordance at all: the policy, not the server's 403, decides what is shown.
+  const mayWrite = can(props.project?.role ?? null, 'task.write');
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const confirmRef = useRef<HTMLFieldSetElement>(null);
@@ -127,13 +180,19 @@ function TaskItem(props: { task: Task; user: User; onEdit(task: Task): void; onC
 
   return (
     <li class={`task${done ? ' task--done' : ''}${overdue ? ' task--overdue' : ''}`} data-task-id={task.id}>
-      <input
-        type="checkbox"
-        class="task-check"
-        checked={done}
-        onChange={toggle}
-        aria-label={`${done ? 'Reopen' : 'Complete'} “${task.title}”`}
-      />
+      {mayWrite ? (
+        <input
+          type="checkbox"
+          class="task-check"
+          checked={done}
+          onChange={toggle}
+          aria-label={`${done ? 'Reopen' : 'Complete'} “${task.title}”`}
+        />
+      ) : (
+        <span class="task-check task-check--readonly" role="img" aria-label={done ? 'Completed' : 'Open'}>
+          {done ? '✓' : '○'}
+        </span>
+      )}
       <div class="task-main">
         <h3 class="task-title">{task.title}</h3>
         <p class="meta">
@@ -150,6 +209,15 @@ function TaskItem(props: { task: Task; user: User; onEdit(task: Task): void; onC
               {task.reminders.length} reminder{task.reminders.length === 1 ? '' : 's'}
             </span>
           )}
+          {props.showProject && props.project && (
+            <span class="badge project-badge">
+              <span class="swatch" style={{ background: props.project.color ?? 'transparent' }} aria-hidden="true" />
+              {props.project.name}
+            </span>
+          )}
+          {task.assignee_id && (
+            <span class="badge assignee">Assigned to {memberName(props.members, task.assignee_id, props.user.id)}</span>
+          )}
           {task.tags.map((t) => (
             <span key={t} class="tag">
               #{t}
@@ -160,8 +228,17 @@ function TaskItem(props: { task: Task; user: User; onEdit(task: Task): void; onC
         <ErrorBanner error={error} />
       </div>
       <div class="task-actions">
-        <button type="button" onClick={() => props.onEdit(task)} aria-label={`Edit “${task.title}”`}>
-          Edit
+        {mayWrite && (
+          <button type="button" onClick={() => props.onEdit(task)} aria-label={`Edit “${task.title}”`}>
+            Edit
+          </button>
+        )}
+        <button
+          type="button"
+          onClick={() => props.onDetails(task)}
+          aria-label={`Comments and assignee of “${task.title}”`}
+        >
+          Comments
         </button>
         <a class="button" href={`#history/${task.id}`} aria-label={`History of “${task.title}”`}>
           History
@@ -171,9 +248,16 @@ function TaskItem(props: { task: Task; user: User; onEdit(task: Task): void; onC
             Series
           </a>
         )}
-        <button type="button" class="danger" onClick={() => setConfirming(true)} aria-label={`Delete “${task.title}”`}>
-          Delete
-        </button>
+        {mayWrite && (
+          <button
+            type="button"
+            class="danger"
+            onClick={() => setConfirming(true)}
+            aria-label={`Delete “${task.title}”`}
+          >
+            Delete
+          </button>
+        )}
       </div>
       {confirming && (
         <fieldset class="confirm" ref={confirmRef}>
