@@ -5,6 +5,19 @@
  */
 export { Session, User } from './accounts/model.ts';
 export { CalendarFeed, CreatedCalendarFeed } from './calendar/model.ts';
+export { Comment, CommentBody, CommentPage } from './comments/model.ts';
+export {
+  CreateProjectBody,
+  Invitation,
+  InvitationList,
+  InviteBody,
+  Member,
+  MemberList,
+  PatchMemberBody,
+  PatchProjectBody,
+  Project,
+  ProjectList,
+} from './projects/model.ts';
 export { Preview, PreviewBody } from './recurrence-preview/model.ts';
 export { CreateTaskBody, PatchTaskBody, Priority, RecurrenceMode, Task, TaskPage } from './tasks/model.ts';
 export { ParseResult, TaskDraft } from './tasks/parse/model.ts';

@@ -12,10 +12,6 @@ import type * as api from '@tasktide/api/model';
 import type * as audit from '@tasktide/audit/model';
 import type * as notifier from '@tasktide/notifier/model';
 import type { Static } from 'elysia';
-// @tasktide/api/model does not name the projects' and comments' schemas yet (that file is the api's
-// to change); until it does, their feature model files are imported directly — still type-only.
-import type * as comments from '../../../api/src/comments/model.ts';
-import type * as projects from '../../../api/src/projects/model.ts';
 
 // --- api: accounts ---------------------------------------------------------------------------------
 
@@ -48,15 +44,15 @@ export type Preview = Static<typeof api.Preview>;
 // --- api: projects, members, invitations, comments -------------------------------------------------
 
 /** A project as its caller sees it: `role` and `position` are the caller's own. */
-export type Project = Static<typeof projects.Project>;
-export type ProjectList = Static<typeof projects.ProjectList>;
-export type Member = Static<typeof projects.Member>;
-export type MemberList = Static<typeof projects.MemberList>;
+export type Project = Static<typeof api.Project>;
+export type ProjectList = Static<typeof api.ProjectList>;
+export type Member = Static<typeof api.Member>;
+export type MemberList = Static<typeof api.MemberList>;
 export type MemberRole = Member['role'];
-export type Invitation = Static<typeof projects.Invitation>;
-export type InvitationList = Static<typeof projects.InvitationList>;
-export type Comment = Static<typeof comments.Comment>;
-export type CommentPage = Static<typeof comments.CommentPage>;
+export type Invitation = Static<typeof api.Invitation>;
+export type InvitationList = Static<typeof api.InvitationList>;
+export type Comment = Static<typeof api.Comment>;
+export type CommentPage = Static<typeof api.CommentPage>;
 
 // --- api: tokens and calendar feed ------------------------------------------------------------------
 
