@@ -105,7 +105,23 @@ async function applyBatch(tier: Tier, namespace: string, objects: Obj[], mode: A
       }
       return true;
     });
-    await tier.disc.refresh();
+    // Established is not yet served: the API server publishes a new resource in discovery a moment
+    // later (longer on a busy machine), and the next batch's kinds are looked up there.
+    const kinds = stored
+      .filter((o) => o.kind === 'CustomResourceDefinition')
+      .flatMap((crd) =>
+        (crd.spec?.versions ?? [])
+          .filter((v: { served?: boolean }) => v.served !== false)
+          .map((v: { name: string }) => ({
+            apiVersion: `${crd.spec.group}/${v.name}`,
+            kind: crd.spec.names.kind,
+            metadata: { name: 'discovery-probe' },
+          })),
+      ) as Obj[];
+    await waitFor(`${who}: new CRDs served in discovery`, async () => {
+      await tier.disc.refresh();
+      return kinds.every((k) => tier.disc.find(k));
+    });
   }
 }
 
