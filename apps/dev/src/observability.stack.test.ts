@@ -10,7 +10,7 @@ import { createDb, type DbHandle } from '@tasktide/db';
 import { type LocalStack, sharedStack, stackEnabled } from '@tasktide/local-stack';
 import type { OutboxRelay } from '@tasktide/outbox';
 import { mountModule } from '@tasktide/platform';
-import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
+import { createRecurrenceModule } from '@tasktide/recurrence/module';
 import { createLogger, createMetrics } from '@tasktide/service-kit';
 
 const lines: Record<string, unknown>[] = [];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { dbKinds } from '@tasktide/db/testing';
-import { occurrenceJobName } from '@tasktide/recurrence-service/on-schedule';
+import { occurrenceJobName } from '@tasktide/recurrence/on-schedule';
 import { createTestClock } from '@tasktide/service-kit';
 import type { System } from './system.ts';
 import { startTestSystem, type TestSystem } from './testing/system.ts';

@@ -5,8 +5,8 @@ import { createDb, type DbHandle } from '@tasktide/db';
 import { type LocalStack, type RunningApp, sharedStack, stackEnabled } from '@tasktide/local-stack';
 import type { OutboxRelay } from '@tasktide/outbox';
 import { mountModule } from '@tasktide/platform';
-import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
-import { occurrenceJobName } from '@tasktide/recurrence-service/on-schedule';
+import { createRecurrenceModule } from '@tasktide/recurrence/module';
+import { occurrenceJobName } from '@tasktide/recurrence/on-schedule';
 import { createLogger, createMetrics } from '@tasktide/service-kit';
 import { eventually as poll } from '@tasktide/service-kit/testing';
 

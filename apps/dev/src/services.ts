@@ -3,7 +3,7 @@ import { auditService } from '@tasktide/audit/definition';
 import { notifierService } from '@tasktide/notifier/definition';
 import type { ServiceDefinition } from '@tasktide/platform';
 import { realtimeService } from '@tasktide/realtime/definition';
-import { recurrenceService } from '@tasktide/recurrence-service/definition';
+import { recurrenceService } from '@tasktide/recurrence/definition';
 
 /**
  * Every service of the system, each with its one composition root, in start order. The one list the

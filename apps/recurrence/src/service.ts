@@ -1,5 +1,5 @@
 import type { EventOf } from '@tasktide/events';
-import { nextOccurrence } from '@tasktide/recurrence';
+import { nextOccurrence } from '@tasktide/recurrence-rules';
 
 type Completed = EventOf<'task.completed'>;
 

@@ -1,6 +1,6 @@
 import { type Db, type Executor, pgErrorCode, type Tx, UNIQUE_VIOLATION } from '@tasktide/db';
 import { type AnyEvent, createEvent } from '@tasktide/events';
-import { isTimeZone as isValidTimeZone } from '@tasktide/recurrence';
+import { isTimeZone as isValidTimeZone } from '@tasktide/recurrence-rules';
 import { AppError, signAccessToken } from '@tasktide/service-kit';
 import { eq } from 'drizzle-orm';
 import { idempotencyKeys, seriesCancellations, type UserRow, users } from '../db/schema.ts';

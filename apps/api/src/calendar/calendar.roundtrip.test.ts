@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { normalizeRecurrence, previewOccurrences } from '@tasktide/recurrence';
+import { normalizeRecurrence, previewOccurrences } from '@tasktide/recurrence-rules';
 import ICAL from 'ical.js';
 import { buildCalendar, type FeedTask } from './ics.ts';
 import { parseFeed } from './testing.ts';

@@ -4,8 +4,8 @@
  * RRULE, its zone as TZID with a VTIMEZONE), and every reminder a VALARM.
  */
 
-import { MAX_PREVIEW, parseRecurrence, previewOccurrences, type RecurrenceRule } from '@tasktide/recurrence';
-import { fromWallClock, toWallClock } from '@tasktide/recurrence/zone';
+import { MAX_PREVIEW, parseRecurrence, previewOccurrences, type RecurrenceRule } from '@tasktide/recurrence-rules';
+import { fromWallClock, toWallClock } from '@tasktide/recurrence-rules/zone';
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalAlarmType, ICalEventClass } from 'ical-generator';
 import { DateTime } from 'luxon';

@@ -1,4 +1,4 @@
-import { MAX_PREVIEW } from '@tasktide/recurrence';
+import { MAX_PREVIEW } from '@tasktide/recurrence-rules';
 import { t } from 'elysia';
 
 export const PreviewBody = t.Object({

@@ -3,7 +3,7 @@ import {
   isTimeZone as isValidTimeZone,
   normalizeRecurrence,
   previewOccurrences,
-} from '@tasktide/recurrence';
+} from '@tasktide/recurrence-rules';
 import { AppError, type FieldError } from '@tasktide/service-kit';
 import { formatInZone } from '../tasks/parse/service.ts';
 import { parseDueAt } from '../tasks/validate.ts';

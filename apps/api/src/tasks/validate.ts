@@ -1,4 +1,4 @@
-import { isTimeZone as isValidTimeZone, normalizeRecurrence } from '@tasktide/recurrence';
+import { isTimeZone as isValidTimeZone, normalizeRecurrence } from '@tasktide/recurrence-rules';
 import { AppError, type FieldError } from '@tasktide/service-kit';
 
 const OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;

@@ -9,7 +9,7 @@ import { notifierMigrations } from '@tasktide/notifier/migrations';
 import { createNotifierModule } from '@tasktide/notifier/module';
 import { createOutboxRelay, type OutboxRelay } from '@tasktide/outbox';
 import { mountModule } from '@tasktide/platform';
-import { createRecurrenceModule } from '@tasktide/recurrence-service/module';
+import { createRecurrenceModule } from '@tasktide/recurrence/module';
 import { createLogger, createMetrics, createService } from '@tasktide/service-kit';
 import { Mismatch } from './check.ts';
 import type { Answer, Driver } from './driver.ts';

@@ -1,4 +1,4 @@
-import { nextOccurrence, normalizeRecurrence } from '@tasktide/recurrence';
+import { nextOccurrence, normalizeRecurrence } from '@tasktide/recurrence-rules';
 
 /**
  * The reference model of the lifecycle check: what a user of tasktide is promised, written as

@@ -1,4 +1,4 @@
-import { fromWallClock, toWallClock } from '@tasktide/recurrence/zone';
+import { fromWallClock, toWallClock } from '@tasktide/recurrence-rules/zone';
 
 /** `HH:MM` → minutes after midnight. */
 export const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

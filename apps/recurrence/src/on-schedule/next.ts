@@ -1,5 +1,5 @@
 import type { TaskSnapshot } from '@tasktide/events';
-import { nextOccurrence } from '@tasktide/recurrence';
+import { nextOccurrence } from '@tasktide/recurrence-rules';
 
 type Snapshot = typeof TaskSnapshot.static;
 

@@ -1,5 +1,5 @@
 /** Dates in the task's (or user's) time zone, whatever zone the browser itself is in. */
-import { fromWallClock, toWallClock } from '@tasktide/recurrence/zone';
+import { fromWallClock, toWallClock } from '@tasktide/recurrence-rules/zone';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

@@ -1,4 +1,4 @@
-import { isTimeZone as isValidTimeZone } from '@tasktide/recurrence';
+import { isTimeZone as isValidTimeZone } from '@tasktide/recurrence-rules';
 import { AppError } from '@tasktide/service-kit';
 import { Elysia } from 'elysia';
 import { getUser } from '../../accounts/service.ts';

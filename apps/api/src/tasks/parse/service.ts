@@ -3,8 +3,8 @@
  * Tags, priority, reminders and recurrence are read by our own rules and taken out of the text
  * first; chrono-node reads the date and time in what is left; the rest is the title.
  */
-import { describeRecurrence, normalizeRecurrence, previewOccurrences } from '@tasktide/recurrence';
-import { fromWallClock, toWallClock } from '@tasktide/recurrence/zone';
+import { describeRecurrence, normalizeRecurrence, previewOccurrences } from '@tasktide/recurrence-rules';
+import { fromWallClock, toWallClock } from '@tasktide/recurrence-rules/zone';
 import type * as Chrono from 'chrono-node';
 import type { MatchKindName, ParseResultDto, TaskDraftDto } from './model.ts';
 import { findRecurrence, readCount, toNumber } from './recurrence-phrases.ts';

@@ -1,5 +1,5 @@
 /**
- * @tasktide/recurrence — the pure RRULE engine: validation, next occurrence, preview and description,
+ * @tasktide/recurrence-rules — the pure RRULE engine: validation, next occurrence, preview and description,
  * evaluated in the series' IANA time zone independently of the process TZ.
  */
 export { describeRecurrence } from './describe.ts';
