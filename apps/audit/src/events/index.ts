@@ -36,6 +36,8 @@ export function auditEventRoutes(deps: { db: Db; authenticate: Authenticate }) {
           response: { 200: AuditEventPage },
           detail: {
             summary: "Your audit log, or with project_id a project's (its members only): filter by task, type and time",
+            // A project_id of a project you are not a member of answers 404, as in the api.
+            'x-problems': [404],
           },
         },
       )
