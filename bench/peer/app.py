@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import jwt
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Response
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import REAL, Column, DateTime, Enum, Integer, Text, cast, column, func, or_
+from sqlalchemy import REAL, Column, DateTime, Enum, Integer, Text, cast, column, func, or_, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlmodel import Field as Col
@@ -59,6 +59,7 @@ class Task(SQLModel, table=True):
     __table_args__ = {"schema": "api"}
     id: uuid.UUID = Col(primary_key=True)
     user_id: uuid.UUID
+    project_id: uuid.UUID
     title: str
     description: str = ""
     priority: str = Col(default="none", sa_column=Column(priority_type, nullable=False))
@@ -178,6 +179,14 @@ def is_zone(name: str) -> bool:
         return False
 
 
+INBOX_WRITABLE = text(
+    "select p.id from api.projects p join api.project_members m on m.project_id = p.id"
+    " where p.created_by = :user and p.is_inbox and m.user_id = :user and m.status = 'active'"
+    " and m.role in ('editor', 'admin')"
+)
+MY_PROJECTS = text("select project_id from api.project_members where user_id = :user and status = 'active'")
+
+
 @app.post("/api/v1/tasks", status_code=201, response_model=TaskOut)
 async def create_task(body: CreateTask, response: Response, user_id: uuid.UUID = Depends(current_user)):
     async with AsyncSession(engine, expire_on_commit=False) as session:
@@ -189,9 +198,13 @@ async def create_task(body: CreateTask, response: Response, user_id: uuid.UUID =
             raise HTTPException(400, "invalid task")
         if (body.reminders or body.recurrence) and body.due_at is None:
             raise HTTPException(400, "reminders and recurrence need a due date")
+        # The api's create checks the same: the Inbox, and a role that may write tasks there.
+        project_id = (await session.execute(INBOX_WRITABLE, {"user": user_id})).scalar()
+        if project_id is None:
+            raise HTTPException(403, "may not write tasks in this project")
         now = dt.datetime.now(dt.timezone.utc)
         task = Task(
-            id=uuid.uuid4(), user_id=user_id, title=body.title.strip(), description=body.description or "",
+            id=uuid.uuid4(), user_id=user_id, project_id=project_id, title=body.title.strip(), description=body.description or "",
             priority=body.priority or "none", tags=list(dict.fromkeys(t.lower() for t in body.tags or [])),
             due_at=body.due_at, timezone=zone, reminders=sorted(set(body.reminders or []), reverse=True),
             recurrence=body.recurrence, created_at=now, updated_at=now,
@@ -230,7 +243,10 @@ async def list_tasks(
 ):
     words = re.findall(r"[^\W_]+", (q or "").lower())[:8]
     rank = cast(0, REAL)
-    stmt = select(Task).where(Task.user_id == user_id)
+    # Like the api: the tasks of the user's projects, named in the statement.
+    async with AsyncSession(engine) as session:
+        projects = [row[0] for row in (await session.execute(MY_PROJECTS, {"user": user_id})).all()]
+    stmt = select(Task).where(Task.project_id.in_(projects))
     if status != "all":
         stmt = stmt.where(Task.status == status)
     if priority:
