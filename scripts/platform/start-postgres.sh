@@ -35,4 +35,10 @@ fi
 if ! run "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
   run "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null
 fi
+# PG_TIED_TO=<pid>: pg_ctl daemonizes the server, so it would outlive a test runner that is killed
+# before its teardown; a watcher stops it (immediate mode: throwaway data) once that process is gone.
+if [ -n "${PG_TIED_TO:-}" ]; then
+  setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; '"$(declare -f run)"'; run "$2/pg_ctl" -D "$3" stop -m immediate' \
+    pg-tied "$PG_TIED_TO" "$bindir" "$data" </dev/null >/dev/null 2>&1 &
+fi
 echo "postgres://postgres@127.0.0.1:$port/postgres"

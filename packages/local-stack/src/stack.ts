@@ -54,7 +54,10 @@ export async function startLocalStack(
   const postgresUrl =
     opts.postgresUrl ??
     process.env.DATABASE_URL ??
-    (await runScript('scripts/platform/start-postgres.sh', [join(dir, 'pg'), String(await freePort())]));
+    (await runScript('scripts/platform/start-postgres.sh', [join(dir, 'pg'), String(await freePort())], {
+      // Stopped with this process even when it is killed before stop() runs.
+      PG_TIED_TO: String(process.pid),
+    }));
   const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} });
   async function createDatabase(prefix: string) {
     const name = `${prefix}_${crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`;
