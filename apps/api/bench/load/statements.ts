@@ -62,8 +62,8 @@ export async function searchScript(
   const { db, close } = offlineDb(url);
   // biome-ignore lint/suspicious/noExplicitAny: the offline builder only renders SQL
   const offline = db as any;
-  const { statement } = listStatement(offline, userId, projectIds, query);
-  const script = join([replay(projectsOfStatement(offline, userId).toSQL(), 'p'), replay(statement.toSQL(), 's')]);
+  const { query: statement } = listStatement(offline, userId, projectIds, query);
+  const script = join([replay(projectsOfStatement(offline, userId).toSQL(), 'p'), replay(statement, 's')]);
   await close();
   return script;
 }

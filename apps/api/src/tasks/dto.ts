@@ -1,5 +1,5 @@
 import type { TaskSnapshot } from '@tasktide/events';
-import type { TaskRow } from '../db/schema.ts';
+import { type TaskRow, tasks } from '../db/schema.ts';
 import type { TaskDto } from './model.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -53,5 +53,95 @@ export function toSnapshot(row: TaskRow): typeof TaskSnapshot.static {
     occurrence_index: row.occurrenceIndex,
     project_id: row.projectId,
     assignee_id: row.assigneeId,
+  };
+}
+
+/** The columns a list page reads: the task as shown, nothing the database keeps for itself. */
+export const listedColumns = {
+  id: tasks.id,
+  title: tasks.title,
+  description: tasks.description,
+  priority: tasks.priority,
+  tags: tasks.tags,
+  due_at: tasks.dueAt,
+  timezone: tasks.timezone,
+  reminders: tasks.reminders,
+  recurrence: tasks.recurrence,
+  recurrence_mode: tasks.recurrenceMode,
+  status: tasks.status,
+  completed_at: tasks.completedAt,
+  series_id: tasks.seriesId,
+  parent_id: tasks.parentId,
+  project_id: tasks.projectId,
+  assignee_id: tasks.assigneeId,
+  version: tasks.version,
+  created_at: tasks.createdAt,
+  updated_at: tasks.updatedAt,
+};
+
+type Timestamp = string | Date;
+
+/**
+ * A row of the list statement as the driver returns it (list.ts runs it without drizzle's row
+ * mapping): column names as selected, timestamps as Postgres text (postgres.js) or Dates (PGlite).
+ */
+export interface ListedRow {
+  id: string;
+  title: string;
+  description: string;
+  priority: TaskDto['priority'];
+  tags: string[];
+  due_at: Timestamp | null;
+  timezone: string;
+  reminders: number[];
+  recurrence: string | null;
+  recurrence_mode: TaskDto['recurrence_mode'];
+  status: TaskDto['status'];
+  completed_at: Timestamp | null;
+  series_id: string | null;
+  parent_id: string | null;
+  project_id: string;
+  assignee_id: string | null;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  /** The search relevance when the sort uses it, else 0. */
+  rank: number;
+}
+
+/**
+ * RFC 3339 of a timestamp as Postgres prints it (`2030-01-01 08:00:00.123+01`, ISO DateStyle) or
+ * as a Date. Made strict ISO before parsing: JavaScript's lenient parser reads a year below 100 as
+ * 19xx.
+ */
+export function timestampIso(value: Timestamp): string {
+  if (value instanceof Date) return value.toISOString();
+  const iso = value.replace(' ', 'T');
+  return new Date(/[+-]\d\d$/.test(iso) ? `${iso}:00` : iso).toISOString();
+}
+
+const isoOrNull = (value: Timestamp | null) => (value === null ? null : timestampIso(value));
+
+export function listedTaskDto(row: ListedRow): TaskDto {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    priority: row.priority,
+    tags: row.tags,
+    due_at: isoOrNull(row.due_at),
+    timezone: row.timezone,
+    reminders: row.reminders,
+    recurrence: row.recurrence,
+    recurrence_mode: row.recurrence_mode,
+    status: row.status,
+    completed_at: isoOrNull(row.completed_at),
+    series_id: row.series_id,
+    parent_id: row.parent_id,
+    project_id: row.project_id,
+    assignee_id: row.assignee_id,
+    version: row.version,
+    created_at: timestampIso(row.created_at),
+    updated_at: timestampIso(row.updated_at),
   };
 }

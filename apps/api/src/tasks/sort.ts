@@ -2,6 +2,7 @@ import { isRfc3339DateTime } from '@tasktide/service-kit';
 import { and, type SQL, sql } from 'drizzle-orm';
 import { tasks } from '../db/schema.ts';
 import { invalid } from './invalid.ts';
+import type { TaskDto } from './model.ts';
 import type { TextSearch } from './search.ts';
 
 const columns = {
@@ -25,8 +26,8 @@ export interface SortTerm {
  * The sort of a list: the given keys (`-` for descending), or — when nothing is given — relevance
  * if the query searches text, else newest first. The id is always the final tie-breaker.
  */
-export function parseSort(sort: string | undefined, search: TextSearch | null): SortTerm[] {
-  const spec = sort ?? (search ? '-relevance' : '-created_at');
+export function parseSort(sort: string | undefined, searched: boolean): SortTerm[] {
+  const spec = sort ?? (searched ? '-relevance' : '-created_at');
   const seen = new Set<string>();
   return spec
     .split(',')
@@ -36,7 +37,7 @@ export function parseSort(sort: string | undefined, search: TextSearch | null): 
       const key = term.replace(/^-/, '') as SortKey;
       if (!sortKeys.includes(key)) throw invalid('/sort', `unknown sort key; use ${sortKeys.join(', ')}`);
       if (seen.has(key)) throw invalid('/sort', `sort key "${key}" is repeated`);
-      if (key === 'relevance' && !search) throw invalid('/sort', 'relevance needs a search (q)');
+      if (key === 'relevance' && !searched) throw invalid('/sort', 'relevance needs a search (q)');
       seen.add(key);
       return { key, desc: term.startsWith('-') };
     });
@@ -104,27 +105,16 @@ export function decodeCursor(raw: string, terms: SortTerm[]): Cursor {
   return c;
 }
 
-/** The cursor values of the last row of a page (`rank` is the row's relevance, when searched). */
-export function cursorValues(
-  terms: SortTerm[],
-  row: { priority: string; dueAt: Date | null; createdAt: Date; updatedAt: Date; title: string; rank?: number },
-): (string | null)[] {
+/** The cursor values of the last task of a page (`rank`: its relevance, when searched). */
+export function cursorValues(terms: SortTerm[], task: TaskDto, rank: number | undefined): (string | null)[] {
   return terms.map(({ key }) => {
-    const value = {
-      priority: row.priority,
-      due_at: row.dueAt,
-      created_at: row.createdAt,
-      updated_at: row.updatedAt,
-      title: row.title,
-      relevance: row.rank,
-    }[key];
-    if (value === null || value === undefined) return null;
-    return value instanceof Date ? value.toISOString() : String(value);
+    const value = key === 'relevance' ? rank : task[key];
+    return value === null || value === undefined ? null : String(value);
   });
 }
 
 /** Binds a cursor value with the type of its key. */
-function bound(key: SortKey, v: string): SQL {
+function bound(key: SortKey, v: unknown): SQL {
   if (dateKeys.has(key)) return sql`${v}::timestamptz`;
   if (key === 'relevance') return sql`${v}::real`;
   if (key === 'priority') return sql`${v}::api.priority`;
@@ -134,8 +124,10 @@ function bound(key: SortKey, v: string): SQL {
 /**
  * Keyset condition "strictly after the cursor row" for a multi-key sort with NULLS LAST in both
  * directions and the id as the final tie-breaker: OR over i of (k1 = v1 AND … AND ki beyond vi).
+ * The values are the cursor's or placeholders for them; a null value (a key that was null on the
+ * cursor row) shapes the condition, so it stays null either way.
  */
-export function afterCursor(terms: SortTerm[], cursor: Cursor, search: TextSearch | null): SQL {
+export function afterCursor(terms: SortTerm[], cursor: { v: unknown[]; id: unknown }, search: TextSearch | null): SQL {
   const branches: SQL[] = [];
   const equalities: SQL[] = [];
   terms.forEach((term, i) => {

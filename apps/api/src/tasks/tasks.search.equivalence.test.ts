@@ -39,7 +39,7 @@ function seeded(userId: string, projectId: string, i: number) {
 /** The plain query: every match, ordered by the sort (relevance computed for every row), no limit. */
 async function reference(db: DbHandle, userId: string, query: ListTasksQuery): Promise<string[]> {
   const search = textSearch(query.q);
-  const terms = parseSort(query.sort, search);
+  const terms = parseSort(query.sort, !!search);
   const where: SQL[] = [eq(tasks.userId, userId)];
   if (query.status && query.status !== 'all') where.push(eq(tasks.status, query.status));
   if (query.priority?.length) where.push(inArray(tasks.priority, query.priority as (typeof priorities)[number][]));

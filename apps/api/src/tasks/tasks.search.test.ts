@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { rowsOf } from '@tasktide/db';
+import { type Db, queryRows } from '@tasktide/db';
 import { dbKinds } from '@tasktide/db/testing';
 import { sql } from 'drizzle-orm';
 import { projectsOf } from '../projects/access.ts';
@@ -14,6 +14,12 @@ const titles = [
   'Call the plumber about the bill',
   'Invoice the client for November',
 ];
+
+/** The plan of a statement with its values, as one line per plan node. */
+async function explain(db: Db, query: { sql: string; params: unknown[] }): Promise<string> {
+  const rows = await queryRows<Record<string, string>>(db, `explain ${query.sql}`, query.params);
+  return rows.map((r) => Object.values(r)[0]).join('\n');
+}
 
 describe.each(dbKinds())('task search as you type on %s', (kind) => {
   let api: TestApi;
@@ -106,24 +112,20 @@ describe.each(dbKinds())('task search as you type on %s', (kind) => {
     // (until then the planner prices every pending entry and rightly prefers the user index).
     await api.db.db.execute(sql`vacuum analyze api.tasks`);
     for (const q of ['rent', 'invoce', 'pay inv']) {
-      const { statement } = listStatement(api.db.db, userId, await projectsOf(api.db.db, userId), { q });
-      const plan = rowsOf<Record<string, string>>(await api.db.db.execute(sql`explain ${statement}`))
-        .map((r) => Object.values(r)[0])
-        .join('\n');
+      const { query } = listStatement(api.db.db, userId, await projectsOf(api.db.db, userId), { q });
+      const plan = await explain(api.db.db, query);
       expect(plan).not.toContain('Seq Scan');
       expect(plan).toMatch(/tasks_search_idx|tasks_search_trgm_idx/);
     }
     // bench:api's search, sorted by priority then due date: each priority's part walks the
     // project's (status, priority, due) index in order and stops after a page.
-    const { statement } = listStatement(api.db.db, userId, await projectsOf(api.db.db, userId), {
+    const { query } = listStatement(api.db.db, userId, await projectsOf(api.db.db, userId), {
       q: 'chore',
       status: 'open',
       priority: ['high', 'medium'],
       sort: '-priority,due_at',
     });
-    const plan = rowsOf<Record<string, string>>(await api.db.db.execute(sql`explain ${statement}`))
-      .map((r) => Object.values(r)[0])
-      .join('\n');
+    const plan = await explain(api.db.db, query);
     expect(plan).not.toContain('Seq Scan');
     expect(plan).toContain('tasks_project_status_priority_due_idx');
   });
