@@ -1,4 +1,5 @@
 import { t } from 'elysia';
+import { ResponseInteger } from '../tasks/model.ts';
 
 const Role = t.Union([t.Literal('viewer'), t.Literal('editor'), t.Literal('admin')], {
   description: 'viewer: read and comment · editor: also change tasks · admin: also settings and members',
@@ -15,7 +16,7 @@ export const Project = t.Object({
   is_inbox: t.Boolean(),
   /** The caller's role and own sidebar position. */
   role: Role,
-  position: t.Integer(),
+  position: ResponseInteger(),
   created_at: t.String({ format: 'date-time' }),
   updated_at: t.String({ format: 'date-time' }),
 });

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { t } from 'elysia';
 
 export const Priority = t.Union([t.Literal('none'), t.Literal('low'), t.Literal('medium'), t.Literal('high')]);
@@ -59,6 +60,14 @@ export const CreateTaskBody = t.Object({
 
 export const PatchTaskBody = t.Partial(t.Object(fields), { minProperties: 1 });
 
+/**
+ * Integers in responses are TypeBox's own: Elysia's `t.Integer` also takes numeric strings (for
+ * query and form input) through a transform, and a transform anywhere in a response schema makes
+ * Elysia encode every response — a walk over the whole page with each date checked twice —
+ * where a plain schema gets one compiled check (bench:api: ~25 % of a search's CPU).
+ */
+export const ResponseInteger = Type.Integer;
+
 export const Task = t.Object({
   id: t.String({ format: 'uuid' }),
   title: t.String(),
@@ -67,7 +76,7 @@ export const Task = t.Object({
   tags: t.Array(t.String()),
   due_at: t.Union([t.String({ format: 'date-time' }), t.Null()]),
   timezone: t.String(),
-  reminders: t.Array(t.Integer()),
+  reminders: t.Array(ResponseInteger()),
   recurrence: t.Union([t.String(), t.Null()]),
   recurrence_mode: RecurrenceMode,
   status: t.Union([t.Literal('open'), t.Literal('completed')]),
@@ -76,7 +85,7 @@ export const Task = t.Object({
   parent_id: t.Union([t.String({ format: 'uuid' }), t.Null()]),
   project_id: t.String({ format: 'uuid' }),
   assignee_id: t.Union([t.String({ format: 'uuid' }), t.Null()]),
-  version: t.Integer(),
+  version: ResponseInteger(),
   created_at: t.String({ format: 'date-time' }),
   updated_at: t.String({ format: 'date-time' }),
 });
