@@ -171,7 +171,9 @@ export function createService({
           { 'http.route': labels.route, 'http.response.status_code': Number(status) },
           Number(status) >= 500 ? new Error(`HTTP ${status}`) : undefined,
         );
-        ctx.log.debug({ ...labels, duration_ms: Math.round(seconds * 1000) }, 'request');
+        if (ctx.log.isLevelEnabled('debug')) {
+          ctx.log.debug({ ...labels, duration_ms: Math.round(seconds * 1000) }, 'request');
+        }
       })
       .use(healthRoutes(readiness))
       .get(

@@ -63,7 +63,7 @@ export async function searchScript(
   // biome-ignore lint/suspicious/noExplicitAny: the offline builder only renders SQL
   const offline = db as any;
   const { query: statement } = listStatement(offline, userId, projectIds, query);
-  const script = join([replay(projectsOfStatement(offline, userId).toSQL(), 'p'), replay(statement, 's')]);
+  const script = join([replay(projectsOfStatement(userId), 'p'), replay(statement, 's')]);
   await close();
   return script;
 }
