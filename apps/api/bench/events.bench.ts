@@ -11,7 +11,7 @@ import { openLoop, printTable, startLocalStack, summarize } from '@tasktide/loca
 import { createOutboxRelay } from '@tasktide/outbox';
 import { Elysia } from 'elysia';
 import { apiMigrations } from '../src/db/migrations.ts';
-import { outbox, relayLease, users } from '../src/db/schema.ts';
+import { outbox, projectMembers, projects, relayLease, users } from '../src/db/schema.ts';
 import { createTask } from '../src/tasks/service.ts';
 
 const rate = Number(process.env.BENCH_RATE ?? 1000);
@@ -58,6 +58,14 @@ await db.db
   .values(
     userIds.map((id, i) => ({ id, email: `bench${i}@x.local`, passwordHash: 'x', displayName: 'b', timezone: 'UTC' })),
   );
+// Each with the Inbox sign-up gives (a task without project_id is created there).
+const inboxes = userIds.map((userId) => ({ id: Bun.randomUUIDv7(), userId }));
+await db.db
+  .insert(projects)
+  .values(inboxes.map(({ id, userId }) => ({ id, name: 'Inbox', isInbox: true, createdBy: userId })));
+await db.db
+  .insert(projectMembers)
+  .values(inboxes.map(({ id, userId }) => ({ projectId: id, userId, role: 'admin' as const })));
 let i = 0;
 const produce = openLoop(
   async () => {
@@ -83,6 +91,8 @@ printTable(
   [
     {
       commits: expected,
+      // A failed create is counted, never dropped: a bench that commits nothing must say so.
+      'commit errors': commits.errors,
       'commit rate/s': commits.achievedRate,
       'commit p99 ms': summarize(commits.latencies).p99,
       consumed,
