@@ -98,10 +98,14 @@ export function createOutboxRelay({
    * re-publishes those rows, which at-least-once delivery already allows — not worth an fsync each.
    */
   async function markPublished(ids: number[]) {
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`set local synchronous_commit = off`);
-      await tx.update(outbox).set({ publishedAt: new Date() }).where(inArray(outbox.id, ids));
-    });
+    // One statement, one round trip: set_config(…, true) lasts for the statement's own implicit
+    // transaction, and synchronous_commit is read when it commits (an explicit BEGIN, SET LOCAL,
+    // UPDATE, COMMIT cost four round trips per batch).
+    await db.execute(
+      sql`update ${outbox} set published_at = now()
+          from (select set_config('synchronous_commit', 'off', true)) as async_commit
+          where ${inArray(outbox.id, ids)}`,
+    );
   }
 
   /** Publishes one batch. Returns how many rows it published (0 = nothing to do). */

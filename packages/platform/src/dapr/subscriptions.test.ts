@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { defineSubscription, success, topics } from '@tasktide/events';
+import { createEvent, defineSubscription, drop, retry, success, topics } from '@tasktide/events';
 import { daprSubscriptionRoutes } from './subscriptions.ts';
 
 const noPublish = { publish: async () => ({ published: [], failed: [] }) };
@@ -25,5 +25,138 @@ describe('GET /dapr/subscribe', () => {
       ['task-events', 'pubsub'],
       ['task-updates', 'pubsub-realtime'],
     ]);
+  });
+});
+
+const taskDeleted = () =>
+  createEvent(
+    'task.deleted',
+    { task_id: crypto.randomUUID(), scope: 'occurrence', series_id: null },
+    { userId: crypto.randomUUID(), correlationId: 'bulk-test' },
+  );
+
+/** A bulk delivery as daprd posts it: CloudEvents (data inline) with entry ids. */
+const bulkOf = (events: unknown[]) => ({
+  id: crypto.randomUUID(),
+  topic: 'task-events',
+  pubsubname: 'pubsub',
+  type: 'com.dapr.event.sent.bulk',
+  entries: events.map((data, i) => ({
+    entryId: String(i),
+    event: { id: crypto.randomUUID(), topic: 'task-events', datacontenttype: 'application/json', data },
+    contentType: 'application/cloudevents+json',
+    metadata: {},
+  })),
+});
+
+describe('bulk deliveries', () => {
+  /** Routes whose handler answers per event id as `outcomes` says (default success), recording calls. */
+  function routes(outcomes: Record<string, 'retry' | 'drop'>) {
+    const handled: string[] = [];
+    const deadLettered: unknown[] = [];
+    const app = daprSubscriptionRoutes({
+      pubsubName: 'pubsub',
+      publisher: {
+        publish: async (_topic, messages) => {
+          deadLettered.push(...messages.map((m) => m.data));
+          return { published: messages.map((m) => (m.data as { event_id: string }).event_id), failed: [] };
+        },
+      },
+      subscriptions: [
+        defineSubscription({
+          consumer: 'audit',
+          topic: topics.taskEvents,
+          handler: async (event) => {
+            handled.push(event.event_id);
+            const outcome = outcomes[event.event_id];
+            return outcome === 'retry' ? retry('not yet') : outcome === 'drop' ? drop('poison') : success;
+          },
+        }),
+      ],
+    });
+    const post = async (body: unknown) =>
+      (await app
+        .handle(
+          new Request('http://localhost/events/audit/task-events', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          }),
+        )
+        .then((r) => r.json())) as { statuses: { entryId: string; status: string }[] };
+    return { post, handled, deadLettered };
+  }
+
+  test('the subscription list asks daprd for bulk delivery with a short wait', async () => {
+    const app = daprSubscriptionRoutes({
+      pubsubName: 'pubsub',
+      publisher: noPublish,
+      subscriptions: [
+        defineSubscription({ consumer: 'audit', topic: topics.taskEvents, handler: async () => success }),
+      ],
+    });
+    const [sub] = (await (await app.handle(new Request('http://localhost/dapr/subscribe'))).json()) as {
+      bulkSubscribe: { enabled: boolean; maxMessagesCount: number; maxAwaitDurationMs: number };
+    }[];
+    expect(sub?.bulkSubscribe).toEqual({ enabled: true, maxMessagesCount: 100, maxAwaitDurationMs: 10 });
+  });
+
+  test('every entry is handled in order and answered by its entry id', async () => {
+    const events = [taskDeleted(), taskDeleted(), taskDeleted()];
+    const { post, handled } = routes({});
+    const { statuses } = await post(bulkOf(events));
+    expect(handled).toEqual(events.map((e) => e.event_id));
+    expect(statuses).toEqual([
+      { entryId: '0', status: 'SUCCESS' },
+      { entryId: '1', status: 'SUCCESS' },
+      { entryId: '2', status: 'SUCCESS' },
+    ]);
+  });
+
+  test('after an entry to retry, the rest of the batch is retried without being handled', async () => {
+    const [a, b, c] = [taskDeleted(), taskDeleted(), taskDeleted()];
+    const { post, handled } = routes({ [b.event_id]: 'retry' });
+    const { statuses } = await post(bulkOf([a, b, c]));
+    expect(handled).toEqual([a.event_id, b.event_id]);
+    expect(statuses.map((s) => s.status)).toEqual(['SUCCESS', 'RETRY', 'RETRY']);
+  });
+
+  test('a poison entry goes to the DLQ topic and the batch goes on; an invalid one too', async () => {
+    const [poison, fine] = [taskDeleted(), taskDeleted()];
+    const { post, handled, deadLettered } = routes({ [poison.event_id]: 'drop' });
+    const { statuses } = await post(bulkOf([poison, { not: 'an event' }, fine]));
+    expect(statuses.map((s) => s.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+    expect(handled).toEqual([poison.event_id, fine.event_id]);
+    expect(deadLettered).toHaveLength(2);
+    expect(deadLettered[0]).toMatchObject({ event_id: poison.event_id, dead_letter: { reason: 'poison' } });
+    expect(deadLettered[1]).toMatchObject({ dead_letter: { reason: expect.stringContaining('invalid event') } });
+  });
+
+  test('a single CloudEvent (no bulk) is still delivered', async () => {
+    const event = taskDeleted();
+    const { handled } = routes({});
+    const app = daprSubscriptionRoutes({
+      pubsubName: 'pubsub',
+      publisher: noPublish,
+      subscriptions: [
+        defineSubscription({
+          consumer: 'audit',
+          topic: topics.taskEvents,
+          handler: async (e) => {
+            handled.push(e.event_id);
+            return success;
+          },
+        }),
+      ],
+    });
+    const res = await app.handle(
+      new Request('http://localhost/events/audit/task-events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify({ id: 'x', data: event }),
+      }),
+    );
+    expect(await res.json()).toEqual({ status: 'SUCCESS' });
+    expect(handled).toEqual([event.event_id]);
   });
 });
