@@ -142,3 +142,63 @@ describe.each(dbKinds())('task search, filters, sort and cursor pages on %s', (k
     expect(res.body.errors[0].field).toBe('/cursor');
   });
 });
+
+// The list statement names up to eight projects one by one (a part per project when sorted by
+// priority) and more as one array; each form is its own statement shape.
+describe.each(dbKinds())('lists over many projects on %s', (kind) => {
+  let api: TestApi;
+  let token: string;
+  const projectIds: string[] = [];
+  const tasks: { id: string; project_id: string; priority: string; title: string }[] = [];
+
+  beforeAll(async () => {
+    api = await createTestApi(kind);
+    token = (await api.signUp()).token;
+    for (let p = 0; p < 10; p++) {
+      const project = await api.call('POST', '/api/v1/projects', { token, body: { name: `project ${p}` } });
+      expect(project.status).toBe(201);
+      projectIds.push(project.body.id);
+      for (let i = 0; i < 2; i++) {
+        const body = { title: `p${p} t${i}`, priority: priorities[(p + i) % 4], project_id: project.body.id };
+        const res = await api.call('POST', '/api/v1/tasks', { token, body });
+        expect(res.status).toBe(201);
+        tasks.push(res.body);
+      }
+    }
+  }, 120_000);
+  afterAll(() => api.close());
+
+  const ids = async (qs: string) => {
+    const res = await api.call('GET', `/api/v1/tasks?${qs}`, { token });
+    expect(res.status).toBe(200);
+    return res.body.items.map((t: { id: string }) => t.id) as string[];
+  };
+  const rank = (p: string) => priorities.indexOf(p as (typeof priorities)[number]);
+  /** The expected order of `sort=-priority,title`, computed here. */
+  const byPriorityThenTitle = (list: typeof tasks) =>
+    [...list].sort((a, b) => rank(b.priority) - rank(a.priority) || a.title.localeCompare(b.title)).map((t) => t.id);
+
+  test('every project of mine (more than eight, plus the Inbox) is listed, in order', async () => {
+    expect(await ids('sort=-priority,title&limit=100')).toEqual(byPriorityThenTitle(tasks));
+    expect((await ids('sort=title&limit=100')).sort()).toEqual(tasks.map((t) => t.id).sort());
+  });
+
+  test('a few named projects (one part per project and priority) page like one big page', async () => {
+    const chosen = projectIds.slice(2, 5);
+    const expected = byPriorityThenTitle(tasks.filter((t) => chosen.includes(t.project_id)));
+    expect(await ids(`project_id=${chosen.join(',')}&sort=-priority,title&limit=100`)).toEqual(expected);
+    const paged: string[] = [];
+    let cursor = '';
+    for (let page = 0; page < 10; page++) {
+      const res = await api.call(
+        'GET',
+        `/api/v1/tasks?project_id=${chosen.join(',')}&sort=-priority,title&limit=4${cursor}`,
+        { token },
+      );
+      paged.push(...res.body.items.map((t: { id: string }) => t.id));
+      if (!res.body.next_cursor) break;
+      cursor = `&cursor=${res.body.next_cursor}`;
+    }
+    expect(paged).toEqual(expected);
+  });
+});
