@@ -1,4 +1,4 @@
-import { openapi } from '@elysiajs/openapi';
+import type { openapi as openapiPluginOf } from '@elysiajs/openapi';
 import type { DbHandle } from '@tasktide/db';
 import { registerDbPoolMetrics } from '@tasktide/db';
 import type { StateStore } from '@tasktide/platform';
@@ -30,7 +30,8 @@ import { taskParseRoutes } from './tasks/parse/index.ts';
 import { tokenRoutes } from './tokens/index.ts';
 import { resolveApiToken } from './tokens/service.ts';
 
-// The OpenAPI plugin's import swapped TypeBox's uuid and email checks for slow ones (see there).
+// Compiled uuid and email checks from the start; the OpenAPI plugin's import (on the first /docs
+// request, see openapiDocs) swaps them for slow ones and they are put back then (see there).
 restoreCompiledFormats();
 
 export const API_PREFIX = '/api/v1';
@@ -93,17 +94,52 @@ export function buildApiDeps(opts: CreateApiOptions): ApiDeps {
   };
 }
 
-/** The OpenAPI document at /docs/json, with every operation's error responses (see withProblemResponses). */
-export const openapiDocs = () =>
-  new Elysia({ name: 'openapi-docs' })
+/** Elysia's lookups of the routes and models of a whole app (protected in its types). */
+interface GlobalLookups {
+  getGlobalRoutes(): unknown;
+  getGlobalDefinitions(): unknown;
+}
+
+/**
+ * The OpenAPI document at /docs/json, with every operation's error responses (see
+ * withProblemResponses), and its reference page at /docs. @elysiajs/openapi is imported on the
+ * first request to either: with the TypeBox-to-Zod mapping it bundles, loading it at start cost
+ * an idle api ~2 MiB, and most replicas never serve the docs. It answers from an instance of its
+ * own that sees this service's routes and models as `.use()` would have let it.
+ */
+export const openapiDocs = () => {
+  const docs = new Elysia({ name: 'openapi-docs' });
+  let loading: Promise<ReturnType<typeof openapiPluginOf>> | undefined;
+  const plugin = () => {
+    loading ??= import('@elysiajs/openapi').then(({ openapi }) => {
+      restoreCompiledFormats();
+      const instance = openapiPlugin(openapi);
+      // What `.use()` does to a plugin (Elysia's _use): it looks routes and models up in its parent.
+      const parent = docs as unknown as GlobalLookups;
+      Object.assign(instance, {
+        getGlobalRoutes: () => parent.getGlobalRoutes(),
+        getGlobalDefinitions: () => parent.getGlobalDefinitions(),
+      } satisfies GlobalLookups);
+      return instance;
+    });
+    return loading;
+  };
+  const ask = async (path: string) => {
+    const response = await (await plugin()).handle(new Request(`http://openapi${path}`));
+    if (!response.ok) throw new Error(`@elysiajs/openapi answered ${path} with ${response.status}`);
+    return response;
+  };
+  return docs
     .onAfterHandle(({ path, response }) => {
       if (path === OPENAPI_JSON_PATH && response && typeof response === 'object') {
         return withProblemResponses(response as Parameters<typeof withProblemResponses>[0]);
       }
     })
-    .use(openapiPlugin());
+    .get('/docs', () => ask('/docs'), { detail: { hide: true } })
+    .get(OPENAPI_JSON_PATH, async () => (await ask(OPENAPI_JSON_PATH)).json(), { detail: { hide: true } });
+};
 
-const openapiPlugin = () =>
+const openapiPlugin = (openapi: typeof openapiPluginOf) =>
   openapi({
     path: '/docs',
     specPath: OPENAPI_JSON_PATH,

@@ -1,12 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm as pgTrgmFromPackage } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
+import type { pg_trgm as pgTrgmFromPackage } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
@@ -38,9 +36,9 @@ export interface DbHandle {
  * which in a bundled service image points outside the bundle: the image build copies the file next
  * to the entry point (scripts/ci/build-service.ts), and that copy wins when present.
  */
-function pgTrgm(): typeof pgTrgmFromPackage {
+async function pgTrgm(): Promise<typeof pgTrgmFromPackage> {
   const besideEntry = join(dirname(process.argv[1] ?? '.'), 'pg_trgm.tar.gz');
-  if (!existsSync(besideEntry)) return pgTrgmFromPackage;
+  if (!existsSync(besideEntry)) return (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm;
   return { name: 'pg_trgm', setup: async () => ({ bundlePath: pathToFileURL(besideEntry) }) };
 }
 
@@ -115,10 +113,17 @@ export async function createDb({
       },
     };
   }
+  // Imported here, not at the top: a service on Postgres never loads PGlite and its drizzle driver
+  // (a bundle split into chunks does not even read them, see scripts/ci/build-service.ts).
+  const [{ drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   const owned = !pglite;
   if (!pglite) {
     if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-    pglite = new PGlite(dataDir, { extensions: { pg_trgm: pgTrgm() } });
+    const { PGlite } = await import('@electric-sql/pglite');
+    pglite = new PGlite(dataDir, { extensions: { pg_trgm: await pgTrgm() } });
   }
   const client = pglite;
   await client.waitReady;

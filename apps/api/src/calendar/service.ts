@@ -3,7 +3,6 @@ import { AppError } from '@tasktide/service-kit';
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import { calendarFeeds, tasks, users } from '../db/schema.ts';
 import { inProjectsOf } from '../projects/access.ts';
-import { buildCalendar } from './ics.ts';
 import type { CalendarFeedDto } from './model.ts';
 
 const sha256 = (value: string) => new Bun.CryptoHasher('sha256').update(value).digest('hex');
@@ -57,6 +56,9 @@ export async function renderFeed(db: Db, token: string, now: Date): Promise<stri
     )
     .orderBy(asc(tasks.dueAt), asc(tasks.id))
     .limit(FEED_MAX_EVENTS);
+  // Imported on the first feed: ical-generator, its time-zone tables and luxon are held only by a
+  // replica that serves calendars (the split build leaves them in a chunk of their own).
+  const { buildCalendar } = await import('./ics.ts');
   return buildCalendar(
     rows.map((r) => ({ ...r, dueAt: r.dueAt as Date })),
     { name: `tasktide — ${feed.name}`, now },

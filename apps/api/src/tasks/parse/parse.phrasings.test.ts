@@ -195,21 +195,21 @@ const elsewhere: Array<[text: string, timezone: string, expected: Expected]> = [
 ];
 
 describe('quick-add phrasings in Europe/Berlin', () => {
-  test.each(berlin)('%p', (text, expected) => {
-    const { draft } = parseQuickAdd(text, { now, timezone: 'Europe/Berlin' });
+  test.each(berlin)('%p', async (text, expected) => {
+    const { draft } = await parseQuickAdd(text, { now, timezone: 'Europe/Berlin' });
     expect(draft).toMatchObject({ timezone: 'Europe/Berlin', ...expected });
   });
 });
 
 describe('quick-add phrasings in other zones', () => {
-  test.each(elsewhere)('%p in %s', (text, timezone, expected) => {
-    expect(parseQuickAdd(text, { now, timezone }).draft).toMatchObject({ timezone, ...expected });
+  test.each(elsewhere)('%p in %s', async (text, timezone, expected) => {
+    expect((await parseQuickAdd(text, { now, timezone })).draft).toMatchObject({ timezone, ...expected });
   });
 });
 
 describe('what the reader reports besides the draft', () => {
-  test('matches list the understood phrases in text order, with the rule in words', () => {
-    const result = parseQuickAdd('pay rent every month on the 1st at 9am #bills !high', {
+  test('matches list the understood phrases in text order, with the rule in words', async () => {
+    const result = await parseQuickAdd('pay rent every month on the 1st at 9am #bills !high', {
       now,
       timezone: 'Europe/Berlin',
     });
@@ -223,8 +223,8 @@ describe('what the reader reports besides the draft', () => {
     expect(result.warnings).toEqual([]);
   });
 
-  test('a reminder without a date and an empty title are warnings, not errors', () => {
-    const result = parseQuickAdd('#errands remind me 1 hour before', { now, timezone: 'Europe/Berlin' });
+  test('a reminder without a date and an empty title are warnings, not errors', async () => {
+    const result = await parseQuickAdd('#errands remind me 1 hour before', { now, timezone: 'Europe/Berlin' });
     expect(result.draft).toMatchObject({ title: '', reminders: [60], due_at: null });
     expect(result.warnings).toEqual([
       'Nothing is left for the title',
@@ -232,8 +232,8 @@ describe('what the reader reports besides the draft', () => {
     ]);
   });
 
-  test('a rule that never produces a date is dropped with a warning', () => {
-    const result = parseQuickAdd('party every february 30th', { now, timezone: 'Europe/Berlin' });
+  test('a rule that never produces a date is dropped with a warning', async () => {
+    const result = await parseQuickAdd('party every february 30th', { now, timezone: 'Europe/Berlin' });
     expect(result.draft.recurrence).toBeNull();
     expect(result.warnings[0]).toStartWith('The repetition was not understood');
   });
@@ -250,22 +250,22 @@ describe('+project (todo.txt style)', () => {
     ['buy milk +household #shop', projects[0]?.id, 'buy milk'],
     ['buy milk +HouseHold.', projects[0]?.id, 'buy milk'],
     ['tag the build +release-q3 tomorrow', projects[1]?.id, 'tag the build'],
-  ])('%s names a project of mine, case-insensitively', (text, id, title) => {
-    const result = read(text);
+  ])('%s names a project of mine, case-insensitively', async (text, id, title) => {
+    const result = await read(text);
     expect(result.draft.project_id).toBe(id as string);
     expect(result.draft.title).toBe(title);
     expect(result.matches.map((m) => m.kind)).toContain('project');
   });
 
-  test('an unknown name stays in the title, with a warning; the task goes to the Inbox', () => {
-    const result = read('water plants +garden');
+  test('an unknown name stays in the title, with a warning; the task goes to the Inbox', async () => {
+    const result = await read('water plants +garden');
     expect(result.draft.project_id).toBeUndefined();
     expect(result.draft.title).toBe('water plants +garden');
     expect(result.warnings).toEqual([expect.stringContaining('"garden"')]);
   });
 
-  test('a plus that is not a name (+5, C++) is just text', () => {
-    const result = read('score +5 in C++');
+  test('a plus that is not a name (+5, C++) is just text', async () => {
+    const result = await read('score +5 in C++');
     expect(result.draft).toMatchObject({ title: 'score +5 in C++' });
     expect(result.warnings).toEqual([]);
   });

@@ -11,13 +11,15 @@ import { findRecurrence, readCount, toNumber } from './recurrence-phrases.ts';
 
 let chronoModule: typeof Chrono | undefined;
 /**
- * chrono-node is loaded on the first parse, not at start: its locale tables cost ~13 MiB of RSS,
- * and most api replicas never parse a quick-add line.
+ * chrono-node is imported on the first parse, not at start: its locale tables cost ~13 MiB of RSS,
+ * and most api replicas never parse a quick-add line (the split build leaves it in a chunk of its
+ * own, which they never read).
  */
-function chrono(): typeof Chrono {
-  chronoModule ??= require('chrono-node') as typeof Chrono;
-  return chronoModule;
+async function loadChrono(): Promise<void> {
+  chronoModule ??= await import('chrono-node');
 }
+/** The module parseQuickAdd loaded before reading anything. */
+const chrono = () => chronoModule as typeof Chrono;
 
 export interface ParseContext {
   now: Date;
@@ -265,12 +267,13 @@ function titleOf(text: string): string {
  * does not understand stays in the title, and what the draft cannot be created with is a warning.
  *
  * @example
- * parseQuickAdd('pay rent every month on the 1st at 9am #bills !high',
- *   { now: new Date('2026-03-15T12:00:00Z'), timezone: 'Europe/Berlin' }).draft
+ * (await parseQuickAdd('pay rent every month on the 1st at 9am #bills !high',
+ *   { now: new Date('2026-03-15T12:00:00Z'), timezone: 'Europe/Berlin' })).draft
  * // { title: 'pay rent', due_at: '2026-04-01T09:00:00+02:00', recurrence: 'RRULE:FREQ=MONTHLY;BYMONTHDAY=1',
  * //   tags: ['bills'], priority: 'high', reminders: [], timezone: 'Europe/Berlin' }
  */
-export function parseQuickAdd(input: string, ctx: ParseContext): ParseResultDto {
+export async function parseQuickAdd(input: string, ctx: ParseContext): Promise<ParseResultDto> {
+  await loadChrono();
   const rest = new Remaining(input);
   const warnings: string[] = [];
   const projectId = readProject(rest, ctx.projects, warnings);
