@@ -89,19 +89,17 @@ export function daprSubscriptionRoutes(opts: {
   }
 
   /**
-   * A batch in order, one event at a time. After the first event that must be retried, the rest of
-   * the batch is answered RETRY unhandled: they come from the same partition, and none may take
-   * effect before the one ahead of it (as when daprd delivers one at a time and waits). Retried
-   * entries that had succeeded are skipped by the consumers' idempotency.
+   * A batch in order, one event at a time, each answered for itself. An event to retry does not
+   * hold back the rest: daprd retries the entries not answered SUCCESS and, once its resiliency
+   * policy gives up, dead-letters every one of them — so entries held back behind a poison
+   * message would land in the DLQ with it (the conformance suite caught exactly that). The price:
+   * an event that succeeds on a retry takes effect after later events of its partition, which
+   * consumers already allow for (they compare task versions where order matters; see
+   * docs/platform.md).
    */
   async function handleBulk(sub: Subscription, bulk: BulkDelivery) {
     const statuses: { entryId: string; status: DaprStatus }[] = [];
-    let blocked = false;
     for (const entry of bulk.entries) {
-      if (blocked) {
-        statuses.push({ entryId: entry.entryId, status: 'RETRY' });
-        continue;
-      }
       let envelope: CloudEvent;
       try {
         envelope = (typeof entry.event === 'string' ? JSON.parse(entry.event) : entry.event) as CloudEvent;
@@ -111,9 +109,7 @@ export function daprSubscriptionRoutes(opts: {
         statuses.push({ entryId: entry.entryId, status: 'DROP' });
         continue;
       }
-      const status = await handle(sub, envelope);
-      blocked = status === 'RETRY';
-      statuses.push({ entryId: entry.entryId, status });
+      statuses.push({ entryId: entry.entryId, status: await handle(sub, envelope) });
     }
     return { statuses };
   }
