@@ -74,17 +74,16 @@ describe('bulk deliveries', () => {
         }),
       ],
     });
-    const post = async (body: unknown) =>
-      (await app
-        .handle(
-          new Request('http://localhost/events/audit/task-events', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          }),
-        )
-        .then((r) => r.json())) as { statuses: { entryId: string; status: string }[] };
-    return { post, handled, deadLettered };
+    const send = async (body: unknown, contentType = 'application/json') => {
+      const request = new Request('http://localhost/events/audit/task-events', {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: JSON.stringify(body),
+      });
+      return (await app.handle(request)).json();
+    };
+    const post = async (body: unknown) => (await send(body)) as { statuses: { entryId: string; status: string }[] };
+    return { post, send, handled, deadLettered };
   }
 
   test('the subscription list asks daprd for bulk delivery with a short wait', async () => {
@@ -134,29 +133,8 @@ describe('bulk deliveries', () => {
 
   test('a single CloudEvent (no bulk) is still delivered', async () => {
     const event = taskDeleted();
-    const { handled } = routes({});
-    const app = daprSubscriptionRoutes({
-      pubsubName: 'pubsub',
-      publisher: noPublish,
-      subscriptions: [
-        defineSubscription({
-          consumer: 'audit',
-          topic: topics.taskEvents,
-          handler: async (e) => {
-            handled.push(e.event_id);
-            return success;
-          },
-        }),
-      ],
-    });
-    const res = await app.handle(
-      new Request('http://localhost/events/audit/task-events', {
-        method: 'POST',
-        headers: { 'content-type': 'application/cloudevents+json' },
-        body: JSON.stringify({ id: 'x', data: event }),
-      }),
-    );
-    expect(await res.json()).toEqual({ status: 'SUCCESS' });
+    const { send, handled } = routes({});
+    expect(await send({ id: 'x', data: event }, 'application/cloudevents+json')).toEqual({ status: 'SUCCESS' });
     expect(handled).toEqual([event.event_id]);
   });
 });
