@@ -2,7 +2,7 @@ import type { TaskSnapshot } from '@tasktide/events';
 import { type TaskRow, tasks } from '../db/schema.ts';
 import type { TaskDto } from './model.ts';
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
+/** RFC 3339 of a timestamp column, Date (drizzle, PGlite) or Postgres text alike (see timestampIso). */
 
 /** A task row as read for display: the search columns are the database's business. */
 export type ListedTaskRow = Omit<TaskRow, 'search' | 'searchText'>;
@@ -14,13 +14,13 @@ export function toTaskDto(row: ListedTaskRow): TaskDto {
     description: row.description,
     priority: row.priority,
     tags: row.tags,
-    due_at: iso(row.dueAt),
+    due_at: isoOrNull(row.dueAt),
     timezone: row.timezone,
     reminders: row.reminders,
     recurrence: row.recurrence,
     recurrence_mode: row.recurrenceMode,
     status: row.status,
-    completed_at: iso(row.completedAt),
+    completed_at: isoOrNull(row.completedAt),
     series_id: row.seriesId,
     parent_id: row.parentId,
     project_id: row.projectId,
@@ -39,17 +39,17 @@ export function toSnapshot(row: TaskRow): typeof TaskSnapshot.static {
     description: row.description,
     priority: row.priority,
     tags: row.tags,
-    due_at: iso(row.dueAt),
+    due_at: isoOrNull(row.dueAt),
     timezone: row.timezone,
     reminders: row.reminders,
     recurrence: row.recurrence,
     recurrence_mode: row.recurrenceMode,
     status: row.status,
-    completed_at: iso(row.completedAt),
+    completed_at: isoOrNull(row.completedAt),
     series_id: row.seriesId,
     parent_id: row.parentId,
     version: row.version,
-    series_start: iso(row.seriesStart),
+    series_start: isoOrNull(row.seriesStart),
     occurrence_index: row.occurrenceIndex,
     project_id: row.projectId,
     assignee_id: row.assigneeId,
@@ -123,10 +123,11 @@ export function timestampIso(value: Timestamp): string {
   if (value instanceof Date) return value.toISOString();
   const utc = utcText.exec(value);
   if (utc) return `${utc[1]}T${utc[2]}.${(utc[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
-  const iso = value.replace(' ', 'T');
-  return new Date(/[+-]\d\d$/.test(iso) ? `${iso}:00` : iso).toISOString();
+  const strict = value.replace(' ', 'T');
+  return new Date(/[+-]\d\d$/.test(strict) ? `${strict}:00` : strict).toISOString();
 }
 
+/** RFC 3339 of a timestamp column, a Date (drizzle, PGlite) or Postgres text alike. */
 const isoOrNull = (value: Timestamp | null) => (value === null ? null : timestampIso(value));
 
 export function listedTaskDto(row: ListedRow): TaskDto {
